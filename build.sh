@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# One entry point for the RNN course kit. Run `./build.sh help` for the commands.
+set -euo pipefail
+
+KIT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$KIT"
+
+# Debian's Jupyter lives on /usr/bin/python3; a pyenv or venv python3 first on PATH usually lacks it.
+PYTHON="${RNNKIT_PYTHON:-/usr/bin/python3}"
+[ -x "$PYTHON" ] || PYTHON="$(command -v python3 || true)"
+KERNEL_NAME=java
+SPEC_DIR="$KIT/environment/kernel/target/kernelspec/$KERNEL_NAME"
+STAMP="$KIT/environment/kernel/target/setup.stamp"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat <<'EOF'
+RNN course kit
+
+  ./build.sh [setup] [--sys-prefix]  check the JDK, install Jupyter if missing (Debian, as root), build the
+                                     library and the Java kernel, install the kernelspec "java" for this user
+                                     (--sys-prefix: into the Python environment instead). Safe to run again.
+  ./build.sh notebook                setup if needed, then Jupyter Notebook on notebooks/ at localhost
+  ./build.sh test                    every test of the kit: library and kernel unit tests, then real-Jupyter
+                                     tests (all notebooks executed, protocol, offline plots in Chromium)
+  ./build.sh classpath               print the class path of the library and its dependencies (for your
+                                     own IJava/JJava installation, see README.md)
+  ./build.sh help                    this text
+EOF
+}
+
+java_bin() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java || true; fi
+}
+
+check_java() {
+  local java; java="$(java_bin)"
+  [ -n "$java" ] || fail "no Java found. Install a JDK 17 or newer, e.g. 'sudo apt-get install openjdk-17-jdk' (Debian/Ubuntu), 'brew install openjdk@17' (macOS), or Temurin 17+ from adoptium.net, then run ./build.sh again."
+  local version
+  version="$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+  [ "${version%%.*}" -ge 17 ] 2>/dev/null || fail "Java $version at $java is too old: the kit needs a JDK 17 or newer (e.g. 'sudo apt-get install openjdk-17-jdk'), or set JAVA_HOME to one."
+  "$java" --list-modules 2>/dev/null | grep -q '^jdk.jshell' || fail "$java is a JRE without JShell: install a full JDK 17+ (e.g. 'sudo apt-get install openjdk-17-jdk')."
+  command -v mvn >/dev/null || {
+    if is_debian_root; then say "installing Maven (apt)"; apt_install maven; else
+      fail "Maven is missing: install it ('sudo apt-get install maven', 'brew install maven', or maven.apache.org), then run ./build.sh again."; fi
+  }
+}
+
+is_debian_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}
+
+have_jupyter() {
+  [ -n "$PYTHON" ] && "$PYTHON" -c 'import notebook, nbconvert, nbclient, jupyter_client' 2>/dev/null && command -v jupyter >/dev/null
+}
+
+check_jupyter() {
+  have_jupyter && return 0
+  if is_debian_root; then
+    say "installing Jupyter from Debian (jupyter-notebook python3-nbconvert python3-nbclient jupyter-client)"
+    apt_install jupyter-notebook python3-nbconvert python3-nbclient jupyter-client
+    PYTHON=/usr/bin/python3
+    have_jupyter || fail "Jupyter is still not usable after installing it with apt."
+  else
+    fail "Jupyter is missing. Install it with one of:
+    sudo apt-get install jupyter-notebook python3-nbconvert python3-nbclient jupyter-client   (Debian/Ubuntu)
+    python3 -m pip install --user notebook nbconvert nbclient jupyter_client
+    conda install -c conda-forge notebook nbconvert nbclient jupyter_client
+then run ./build.sh again (set RNNKIT_PYTHON to the python that has Jupyter if it is not /usr/bin/python3)."
+  fi
+}
+
+sources_hash() {
+  find pom.xml lib environment/kernel -path '*/target' -prune -o -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+
+build() {
+  say "building the library and the kernel (Maven)"
+  mvn -q -B install -DskipTests
+  rm -rf "$SPEC_DIR"
+  mkdir -p "$SPEC_DIR/jars"
+  cp environment/kernel/target/jars/*.jar "$SPEC_DIR/jars/"
+  cp environment/kernel/target/rnnkit-kernel-*.jar "$SPEC_DIR/jars/"
+  local java mvn_bin
+  java="$(java_bin)"; mvn_bin="$(command -v mvn)"
+  "$PYTHON" - "$SPEC_DIR/kernel.json" "$java" "$KIT" "$mvn_bin" <<'EOF'
+import json, sys
+path, java, kit, mvn = sys.argv[1:]
+json.dump({
+    "argv": [java, "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-Drnnkit.home=" + kit,
+             "-XX:+UseParallelGC", "-cp", "{resource_dir}/jars/*", "rnnkit.kernel.Main", "{connection_file}"],
+    "display_name": "Java (rnnkit)",
+    "language": "java",
+    "interrupt_mode": "message",
+    "env": {"RNNKIT_MVN": mvn, "RNNKIT_HOME": kit},
+    "metadata": {"debugger": False},
+}, open(path, "w"), indent=2)
+EOF
+}
+
+install_kernelspec() {
+  local where=(--user)
+  [ "${1:-}" = "--sys-prefix" ] && where=(--sys-prefix)
+  say "installing the Jupyter kernelspec '$KERNEL_NAME' (${where[*]})"
+  jupyter kernelspec install "${where[@]}" --replace --name "$KERNEL_NAME" "$SPEC_DIR" >/dev/null
+}
+
+setup() {
+  check_java
+  check_jupyter
+  build
+  install_kernelspec "$@"
+  sources_hash > "$STAMP"
+  say "ready. Next: ./build.sh notebook"
+}
+
+setup_if_needed() {
+  if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(sources_hash)" ] && jupyter kernelspec list 2>/dev/null | grep -q "^ *$KERNEL_NAME "; then
+    return 0
+  fi
+  setup
+}
+
+cmd="${1:-setup}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  setup|--sys-prefix)
+    [ "$cmd" = "--sys-prefix" ] && set -- --sys-prefix "$@"
+    setup "$@" ;;
+  notebook)
+    setup_if_needed
+    extra=()
+    [ "$(id -u)" = 0 ] && extra+=(--allow-root)
+    say "starting Jupyter Notebook on notebooks/ (Ctrl-C twice to stop)"
+    exec jupyter notebook --notebook-dir="$KIT/notebooks" --ip=127.0.0.1 "${extra[@]}" "$@" ;;
+  test)
+    setup_if_needed
+    say "unit tests (Maven)"
+    mvn -B -q verify
+    say "Jupyter tests (real kernel, real notebooks)"
+    "$PYTHON" -m unittest discover -s environment/tests -p 'test_*.py' -v ;;
+  classpath)
+    check_java
+    mvn -q -B install -DskipTests >/dev/null
+    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime
+    echo ":$KIT/lib/target/rnnkit-lib-0.1.0-SNAPSHOT.jar" ;;
+  help|-h|--help)
+    usage ;;
+  *)
+    usage >&2
+    fail "unknown command '$cmd'" ;;
+esac

@@ -1,0 +1,298 @@
+package rnnkit.kernel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.MethodSnippet;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+import jdk.jshell.UnresolvedReferenceException;
+import rnnkit.kernel.execution.SnippetExecutionControl;
+
+/**
+ * Evaluates Java code with JShell, one snippet at a time, and keeps track of which cell and line every snippet
+ * came from, so that compile errors and stack traces can point at the student's own lines.
+ *
+ * <p>Rules, as in IJava: classes, methods and variables persist from cell to cell and can be redefined; the value
+ * of a cell's last expression is its result, unless that expression ends with a semicolon.
+ */
+final class CellEvaluator implements AutoCloseable {
+
+    /** JShell's own default imports, plus nothing else: notebooks import what they use. */
+    private static final List<String> DEFAULT_IMPORTS = List.of(
+            "java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*", "java.util.concurrent.*",
+            "java.util.function.*", "java.util.prefs.*", "java.util.regex.*", "java.util.stream.*",
+            "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.display",
+            "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.updateDisplay",
+            "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.render");
+
+    private static final Pattern LAST_WORD = Pattern.compile("(\\w+)\\s*$");
+
+    private final SnippetExecutionControl control;
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final Map<String, CellError.Origin> origins = new ConcurrentHashMap<>();
+    private volatile boolean interruptRequested;
+
+    /** A session whose code compiles against {@code classpath} and runs with the kernel's own classes. */
+    CellEvaluator(String classpath) {
+        control = SnippetExecutionControl.create(CellEvaluator.class.getClassLoader());
+        shell = JShell.builder()
+                .executionEngine(control.provider(), Map.of())
+                .compilerOptions("--class-path", classpath)
+                .build();
+        analysis = shell.sourceCodeAnalysis();
+        for (String name : DEFAULT_IMPORTS) {
+            for (SnippetEvent e : shell.eval("import " + name + ";")) {
+                if (!e.status().isDefined()) {
+                    throw new IllegalStateException("default import failed: " + name + " "
+                            + shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).collect(Collectors.toList()));
+                }
+            }
+        }
+    }
+
+    /** Starts a new cell: forgets an interrupt that came between cells. */
+    void beginCell() {
+        interruptRequested = false;
+    }
+
+    /**
+     * Runs the code in {@code [from, to)} of a cell and returns the value of its last expression, or
+     * {@link SnippetExecutionControl#NO_VALUE} when it has none or ends with a semicolon.
+     */
+    Object eval(CellSource source, int from, int to) throws CellError {
+        Object value = SnippetExecutionControl.NO_VALUE;
+        String text = source.text();
+        int pos = from;
+        while (pos < to) {
+            if (interruptRequested) {
+                throw CellError.interrupted(false);
+            }
+            String rest = text.substring(pos, to);
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            if (info.completeness() == Completeness.EMPTY) {
+                break;
+            }
+            boolean complete = info.completeness().isComplete();
+            // An incomplete snippet is compiled as it is, so that javac says what is missing and where.
+            String code = complete ? info.source() : rest;
+            int consumed = complete ? rest.length() - info.remaining().length() : rest.length();
+            int lead = code.length() - code.stripLeading().length();
+            boolean showValue = !rest.substring(0, consumed).strip().endsWith(";");
+            value = evalSnippet(source, pos + lead, code.substring(lead), showValue);
+            pos += consumed;
+        }
+        return value;
+    }
+
+    private Object evalSnippet(CellSource source, int start, String code, boolean showValue) throws CellError {
+        List<SnippetEvent> events = shell.eval(code);
+        Object value = SnippetExecutionControl.NO_VALUE;
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() != null) {
+                continue; // an earlier snippet that this one updated, not this one
+            }
+            Snippet snippet = event.snippet();
+            origins.put(snippet.id(), new CellError.Origin(source.name(), source.line(start)));
+            if (control.takeStopped() || interruptRequested) {
+                throw CellError.interrupted(control.wasAbandoned());
+            }
+            if (event.status() == Snippet.Status.REJECTED) {
+                throw compileError(source, start, snippet);
+            }
+            if (event.exception() instanceof EvalException) {
+                throw CellError.exception((EvalException) event.exception(), origins::get);
+            }
+            if (event.exception() instanceof UnresolvedReferenceException) {
+                DeclarationSnippet missing = ((UnresolvedReferenceException) event.exception()).getSnippet();
+                throw CellError.unusable(describe(missing), shell.unresolvedDependencies(missing).collect(Collectors.toList()));
+            }
+            if (event.status() == Snippet.Status.RECOVERABLE_DEFINED || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                throw unresolved(source, start, code, (DeclarationSnippet) snippet);
+            }
+            Object v = control.takeLastValue();
+            if (showValue && isExpression(snippet)) {
+                value = v;
+            }
+        }
+        return value;
+    }
+
+    private CellError compileError(CellSource source, int start, Snippet snippet) {
+        List<CellError.Problem> problems = new ArrayList<>();
+        for (Diag d : shell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList())) {
+            long s = d.getStartPosition() >= 0 ? d.getStartPosition() : Math.max(0, d.getPosition());
+            long e = Math.max(s + 1, d.getEndPosition());
+            problems.add(new CellError.Problem(start + (int) s, start + (int) e, d.getMessage(Locale.ROOT)));
+        }
+        if (problems.isEmpty()) {
+            problems.add(new CellError.Problem(start, start + 1, "this code could not be compiled"));
+        }
+        return CellError.compile(source, problems);
+    }
+
+    private CellError unresolved(CellSource source, int start, String code, DeclarationSnippet snippet) {
+        List<String> missing = shell.unresolvedDependencies(snippet).collect(Collectors.toList());
+        int at = 0;
+        int length = 1;
+        Matcher name = LAST_WORD.matcher(missing.isEmpty() ? "" : missing.get(0));
+        if (name.find()) {
+            Matcher use = Pattern.compile("\\b" + Pattern.quote(name.group(1)) + "\\b").matcher(code);
+            if (use.find()) {
+                at = use.start();
+                length = use.end() - use.start();
+            }
+        }
+        return CellError.unresolved(source, start + at, start + at + length, describe(snippet), missing);
+    }
+
+    private static String describe(DeclarationSnippet snippet) {
+        switch (snippet.kind()) {
+            case METHOD:
+                return "method " + snippet.name() + "(" + ((MethodSnippet) snippet).parameterTypes() + ")";
+            case TYPE_DECL:
+                return "type " + snippet.name();
+            case VAR:
+                return "variable " + snippet.name();
+            default:
+                return snippet.name();
+        }
+    }
+
+    private static boolean isExpression(Snippet s) {
+        return s.kind() == Snippet.Kind.EXPRESSION
+                || (s.kind() == Snippet.Kind.VAR && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
+    }
+
+    /** Completion candidates at char offset {@code at} of a cell, and the range they replace. */
+    Completion complete(String text, int at) {
+        Span span = snippetAt(text, at);
+        if (span == null) {
+            return new Completion(List.of(), at, at);
+        }
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> suggestions =
+                analysis.completionSuggestions(text.substring(span.start(), span.end()), at - span.start(), anchor);
+        Set<String> options = new LinkedHashSet<>();
+        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(s -> options.add(s.continuation()));
+        suggestions.forEach(s -> options.add(s.continuation()));
+        return new Completion(new ArrayList<>(options), span.start() + anchor[0], at);
+    }
+
+    /** Completion candidates and the char range {@code [start, end)} of the cell they replace. */
+    record Completion(List<String> options, int start, int end) {
+    }
+
+    /** Signatures and javadoc (where the JDK has sources) of what is at char offset {@code at}, or null. */
+    String inspect(String text, int at) {
+        Span span = snippetAt(text, at);
+        if (span == null) {
+            return null;
+        }
+        String code = text.substring(span.start(), span.end());
+        int cursor = at - span.start();
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(code, cursor, true);
+        if (docs.isEmpty()) {
+            // JShell documents a call from inside its parentheses; Jupyter asks with the cursor on the name.
+            int end = cursor;
+            while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
+                end++;
+            }
+            if (end < code.length() && code.charAt(end) == '(') {
+                docs = analysis.documentation(code, end + 1, true);
+            }
+        }
+        if (!docs.isEmpty()) {
+            return docs.stream()
+                    .map(d -> d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n\n" + d.javadoc())
+                    .distinct()
+                    .collect(Collectors.joining("\n\n"));
+        }
+        String type = analysis.analyzeType(code, cursor);
+        return type == null || type.isBlank() ? null : "type: " + type;
+    }
+
+    /**
+     * Whether a console front-end should run the code now: {@code null} when it is complete, otherwise the
+     * indentation for the next line ({@code ""} when in doubt).
+     */
+    String indentIfIncomplete(String text) {
+        String rest = text;
+        while (!rest.isBlank()) {
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            switch (info.completeness()) {
+                case DEFINITELY_INCOMPLETE:
+                    return "    ";
+                case CONSIDERED_INCOMPLETE:
+                case UNKNOWN:
+                    return "";
+                case EMPTY:
+                    return null;
+                default:
+                    rest = info.remaining();
+            }
+        }
+        return null;
+    }
+
+    /** Makes jars or class folders usable by cells from now on (compiler and class loader both). */
+    void addToClasspath(String path) {
+        shell.addToClasspath(path);
+    }
+
+    /** Asks the running cell to stop; safe to call from any thread. */
+    void interrupt() {
+        interruptRequested = true;
+        control.stop();
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+
+    private record Span(int start, int end) {
+    }
+
+    /** The snippet of the cell's Java code that holds offset {@code at} (its end included), or null. */
+    private Span snippetAt(String text, int at) {
+        CellSource source = new CellSource("", text);
+        for (CellSource.Part part : source.parts()) {
+            if (!(part instanceof CellSource.Java)) {
+                continue;
+            }
+            CellSource.Java java = (CellSource.Java) part;
+            if (at < java.start() || at > java.end()) {
+                continue;
+            }
+            int pos = java.start();
+            while (pos < java.end()) {
+                String rest = text.substring(pos, java.end());
+                CompletionInfo info = analysis.analyzeCompletion(rest);
+                int consumed = info.completeness().isComplete() ? rest.length() - info.remaining().length() : rest.length();
+                if (consumed <= 0 || at <= pos + consumed) {
+                    int lead = rest.length() - rest.stripLeading().length();
+                    return new Span(Math.min(pos + lead, at), pos + Math.max(consumed, 0));
+                }
+                pos += consumed;
+            }
+            return new Span(pos, java.end());
+        }
+        return null;
+    }
+}
