@@ -56,19 +56,20 @@ apt_install() {
 }
 
 have_jupyter() {
-  [ -n "$PYTHON" ] && "$PYTHON" -c 'import notebook, nbconvert, nbclient, jupyter_client' 2>/dev/null && command -v jupyter >/dev/null
+  [ -n "$PYTHON" ] && "$PYTHON" -c 'import notebook, nbconvert, nbclient, jupyter_client' 2>/dev/null \
+    && jupyter nbconvert --version >/dev/null 2>&1 && jupyter kernelspec --version >/dev/null 2>&1
 }
 
 check_jupyter() {
   have_jupyter && return 0
   if is_debian_root; then
-    say "installing Jupyter from Debian (jupyter-notebook python3-nbconvert python3-nbclient jupyter-client)"
-    apt_install jupyter-notebook python3-nbconvert python3-nbclient jupyter-client
+    say "installing Jupyter from Debian (jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client)"
+    apt_install jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client
     PYTHON=/usr/bin/python3
     have_jupyter || fail "Jupyter is still not usable after installing it with apt."
   else
     fail "Jupyter is missing. Install it with one of:
-    sudo apt-get install jupyter-notebook python3-nbconvert python3-nbclient jupyter-client   (Debian/Ubuntu)
+    sudo apt-get install jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client   (Debian/Ubuntu)
     python3 -m pip install --user notebook nbconvert nbclient jupyter_client
     conda install -c conda-forge notebook nbconvert nbclient jupyter_client
 then run ./build.sh again (set RNNKIT_PYTHON to the python that has Jupyter if it is not /usr/bin/python3)."
@@ -148,8 +149,10 @@ case "$cmd" in
   classpath)
     check_java
     mvn -q -B install -DskipTests >/dev/null
-    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime
-    echo ":$KIT/lib/target/rnnkit-lib-0.1.0-SNAPSHOT.jar" ;;
+    deps="$(mktemp)"
+    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
+    echo "$(ls "$KIT"/lib/target/rnnkit-lib-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat "$deps")"
+    rm -f "$deps" ;;
   help|-h|--help)
     usage ;;
   *)

@@ -53,8 +53,9 @@ final class CellEvaluator implements AutoCloseable {
         control = SnippetExecutionControl.create(CellEvaluator.class.getClassLoader());
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
-                .compilerOptions("--class-path", classpath)
                 .build();
+        // Not a --class-path compiler option: that would hide what %jars and %maven add later.
+        shell.addToClasspath(classpath);
         analysis = shell.sourceCodeAnalysis();
         for (String name : DEFAULT_IMPORTS) {
             for (SnippetEvent e : shell.eval("import " + name + ";")) {

@@ -129,8 +129,10 @@ public final class JavaKernel extends BaseKernel {
     /** Arrays as JShell writes them: {@code double[3] { 1.0, 2.0, 3.0 }}. */
     static String arrayText(Object array) {
         int n = Array.getLength(array);
-        StringBuilder sb = new StringBuilder(array.getClass().getComponentType().getSimpleName())
-                .append('[').append(n).append("] { ");
+        String component = array.getClass().getComponentType().getSimpleName(); // "double[]" for double[][]
+        int inner = component.indexOf('[');
+        StringBuilder sb = new StringBuilder(inner < 0 ? component : component.substring(0, inner))
+                .append('[').append(n).append(']').append(inner < 0 ? "" : component.substring(inner)).append(" { ");
         for (int i = 0; i < Math.min(n, 1000); i++) {
             Object e = Array.get(array, i);
             sb.append(i > 0 ? ", " : "").append(e != null && e.getClass().isArray() ? arrayText(e) : String.valueOf(e));

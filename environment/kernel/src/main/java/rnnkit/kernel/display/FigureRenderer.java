@@ -41,7 +41,8 @@ final class FigureRenderer {
     }
 
     static String html(Figure figure) {
-        String id = "rnnkit-plot-" + UUID.randomUUID();
+        // Tablesaw names a JavaScript variable after the div, so the id must be a valid identifier.
+        String id = "rnnkit_plot_" + UUID.randomUUID().toString().replace("-", "");
         String draw = figure.asJavascript(id)
                 .replaceFirst("^\\s*<script[^>]*>", "")
                 .replaceFirst("</script>\\s*$", "");

@@ -16,6 +16,9 @@ final class Grid {
     static final int MAX_COLS = 12;
     static final int HEAD_COLS = 8;
     static final int TAIL_COLS = 3;
+    /** Longer cell texts are cut, with an ellipsis: 200 characters in HTML (which wraps), 40 in plain text. */
+    static final int MAX_HTML_CELL = 200;
+    static final int MAX_TEXT_CELL = 40;
 
     /** Reads one cell as text. */
     interface Cells {
@@ -64,7 +67,7 @@ final class Grid {
         for (int r : rowIdx) {
             sb.append("<tr><th style=\"text-align:right\">").append(r < 0 ? "&vellip;" : String.valueOf(r)).append("</th>");
             for (int c : colIdx) {
-                String v = r < 0 ? "&vellip;" : c < 0 ? "&hellip;" : Html.escape(cells.get(r, c));
+                String v = r < 0 ? "&vellip;" : c < 0 ? "&hellip;" : Html.escape(cut(cells.get(r, c), MAX_HTML_CELL));
                 sb.append("<td style=\"").append(align).append("\">").append(v).append("</td>");
             }
             sb.append("</tr>");
@@ -87,7 +90,7 @@ final class Grid {
             List<String> line = new ArrayList<>();
             line.add(r < 0 ? "..." : String.valueOf(r));
             for (int c : colIdx) {
-                line.add(r < 0 || c < 0 ? "..." : cells.get(r, c));
+                line.add(r < 0 || c < 0 ? "..." : cut(cells.get(r, c), MAX_TEXT_CELL));
             }
             table.add(line);
         }
@@ -105,6 +108,10 @@ final class Grid {
             }
         }
         return sb.toString();
+    }
+
+    static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
     }
 
     /** A number as the grids show it: up to 6 significant digits, without trailing zeros. */

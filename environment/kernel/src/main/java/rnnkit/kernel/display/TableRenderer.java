@@ -5,6 +5,7 @@ import org.dflib.jjava.jupyter.kernel.display.RenderContext;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.NumberColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
@@ -25,9 +26,20 @@ final class TableRenderer {
         String caption = (t.name() == null || t.name().isBlank() ? "Table" : t.name())
                 + " (" + t.rowCount() + " rows \u00d7 " + t.columnCount() + " columns)";
         boolean numeric = t.columns().stream().allMatch(TableRenderer::isNumeric);
-        Grid.Cells cells = t::getString;
+        Grid.Cells cells = (r, c) -> cell(t.column(c), r);
         ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> Grid.html(caption, t.rowCount(), t.columnCount(), headers, cells, numeric));
         ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> Grid.text(caption, t.rowCount(), t.columnCount(), headers, cells));
+    }
+
+    /** Floating-point cells as the matrix grids show numbers (10.246, not 10.245999999999999). */
+    private static String cell(Column<?> column, int row) {
+        if (column.isMissing(row)) {
+            return "";
+        }
+        if (column instanceof NumberColumn && (column.type().equals(ColumnType.DOUBLE) || column.type().equals(ColumnType.FLOAT))) {
+            return Grid.number(((NumberColumn<?, ?>) column).getDouble(row));
+        }
+        return column.getString(row);
     }
 
     private static boolean isNumeric(Column<?> c) {

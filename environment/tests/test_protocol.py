@@ -1,0 +1,132 @@
+"""The kernel speaks the Jupyter protocol as a notebook front-end uses it: execution, interrupt, completion,
+inspection, restart, and what a cell must not be able to do (end the kernel with System.exit)."""
+import time
+import unittest
+from queue import Empty
+
+from jupyter_client.manager import start_new_kernel
+
+from kit import KERNEL, plain
+
+
+class Protocol(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        start = time.monotonic()
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
+        reply, outputs = cls.run_cell(cls, "1 + 1")
+        cls.first_result_seconds = time.monotonic() - start
+        print(f"\n  kernel start to first result: {cls.first_result_seconds:.2f} s", end="")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=60):
+        """Executes code; returns the execute_reply content and the iopub outputs it produced."""
+        msg_id = self.kc.execute(code)
+        outputs = []
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind in ("execute_result", "display_data", "stream", "error"):
+                outputs.append((kind, msg["content"]))
+            if kind == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        return reply["content"], outputs
+
+    def result_text(self, code):
+        reply, outputs = self.run_cell(code)
+        self.assertEqual("ok", reply["status"], outputs)
+        results = [c["data"]["text/plain"] for k, c in outputs if k == "execute_result"]
+        self.assertEqual(1, len(results), outputs)
+        return results[0]
+
+    def test_kernel_info_says_java(self):
+        self.kc.kernel_info()
+        info = self.kc.get_shell_msg(timeout=10)["content"]
+        self.assertEqual("java", info["language_info"]["name"])
+        self.assertEqual("5.3", info["protocol_version"][:3])
+
+    def test_an_interrupt_stops_a_runaway_loop_and_the_next_cell_runs(self):
+        self.run_cell("int kept = 7;")
+        msg_id = self.kc.execute("long n = 0;\nwhile (true) { n++; }")
+        time.sleep(1.0)
+        asked = time.monotonic()
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=15)
+        stopped_after = time.monotonic() - asked
+        print(f"\n  interrupt to reply: {stopped_after:.2f} s", end="")
+        self.assertEqual(msg_id, reply["parent_header"]["msg_id"])
+        self.assertEqual("error", reply["content"]["status"])
+        self.assertEqual("Interrupted", reply["content"]["ename"])
+        self.assertLess(stopped_after, 5)
+        self.assertEqual("7", self.result_text("kept"))
+
+    def test_system_exit_is_an_error_and_the_session_survives(self):
+        self.run_cell("String memory = \"still here\";")
+        reply, outputs = self.run_cell("System.exit(0);")
+        self.assertEqual("error", reply["status"])
+        self.assertEqual("ExitBlocked", reply["ename"])
+        self.assertIn("System.exit(0) was called", plain([c["evalue"] for k, c in outputs if k == "error"]))
+        self.assertTrue(self.km.is_alive())
+        self.assertEqual("still here", self.result_text("memory"))
+
+    def test_tab_completes_java_names(self):
+        self.run_cell("String word = \"abc\";")
+        self.kc.complete("word.toUpp", 10)
+        reply = self.kc.get_shell_msg(timeout=10)["content"]
+        self.assertEqual("ok", reply["status"])
+        self.assertIn("toUpperCase(", reply["matches"])
+        self.assertEqual((5, 10), (reply["cursor_start"], reply["cursor_end"]))
+
+    def test_shift_tab_shows_signatures(self):
+        self.kc.inspect("Math.max(1, 2)", 7)
+        reply = self.kc.get_shell_msg(timeout=10)["content"]
+        self.assertTrue(reply["found"], reply)
+        self.assertIn("max(int", reply["data"]["text/plain"])
+
+    def test_is_complete_helps_consoles(self):
+        self.kc.is_complete("for (int i = 0; i < 3; i++) {")
+        self.assertEqual("incomplete", self.kc.get_shell_msg(timeout=10)["content"]["status"])
+        self.kc.is_complete("int x = 1;")
+        self.assertEqual("complete", self.kc.get_shell_msg(timeout=10)["content"]["status"])
+
+    def test_maven_magic_resolves_from_the_local_repository(self):
+        # opentest4j came with the build's JUnit, so it is in ~/.m2, but it is not on the kernel's class path.
+        reply, outputs = self.run_cell("org.opentest4j.AssertionFailedError.class")
+        self.assertEqual("error", reply["status"], "not on the kernel's class path to begin with")
+        text = self.result_text('%maven org.opentest4j:opentest4j:1.3.0\n'
+                                'new org.opentest4j.AssertionFailedError("boom").getMessage()')
+        self.assertEqual("boom", text)
+
+
+class Restart(unittest.TestCase):
+
+    def test_restart_gives_a_fresh_working_session(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
+        try:
+            kc.execute_interactive("int before = 1;", timeout=60)
+            km.restart_kernel(now=False)
+            kc.wait_for_ready(timeout=60)
+            outputs = []
+            reply = kc.execute_interactive("before", timeout=60, output_hook=outputs.append)
+            self.assertEqual("error", reply["content"]["status"], "variables are gone after a restart")
+            self.assertIn("cannot find symbol", plain(reply["content"]["traceback"]))
+            outputs = []
+            reply = kc.execute_interactive("6 * 7", timeout=60, output_hook=outputs.append)
+            self.assertEqual("ok", reply["content"]["status"])
+            self.assertIn("42", [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"])
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
