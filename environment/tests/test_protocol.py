@@ -34,7 +34,7 @@ class Protocol(unittest.TestCase):
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             kind = msg["msg_type"]
-            if kind in ("execute_result", "display_data", "stream", "error"):
+            if kind in ("execute_result", "display_data", "update_display_data", "stream", "error"):
                 outputs.append((kind, msg["content"]))
             if kind == "status" and msg["content"]["execution_state"] == "idle":
                 break
@@ -77,6 +77,33 @@ class Protocol(unittest.TestCase):
         self.assertIn("System.exit(0) was called", plain([c["evalue"] for k, c in outputs if k == "error"]))
         self.assertTrue(self.km.is_alive())
         self.assertEqual("still here", self.result_text("memory"))
+
+    def test_update_display_replaces_an_output_in_place(self):
+        reply, outputs = self.run_cell('String id = display("first");\nupdateDisplay(id, "second");\nid')
+        self.assertEqual("ok", reply["status"], outputs)
+        shown = [c for k, c in outputs if k == "display_data"]
+        updated = [c for k, c in outputs if k == "update_display_data"]
+        self.assertEqual(["first"], [c["data"]["text/plain"] for c in shown])
+        self.assertEqual(["second"], [c["data"]["text/plain"] for c in updated])
+        display_id = shown[0]["transient"]["display_id"]
+        self.assertEqual(display_id, updated[0]["transient"]["display_id"])
+        self.assertIn(display_id, [c["data"]["text/plain"] for k, c in outputs if k == "execute_result"])
+
+    def test_a_progress_bar_is_one_output_updated_in_place(self):
+        reply, outputs = self.run_cell(
+            'try (var bar = rnnkit.ui.ProgressBar.start("work", 2000)) {\n'
+            '    for (int i = 0; i < 2000; i++) { Thread.sleep(1); bar.step().show("i", i); }\n'
+            '}')
+        self.assertEqual("ok", reply["status"], outputs)
+        shown = [c for k, c in outputs if k == "display_data"]
+        updated = [c for k, c in outputs if k == "update_display_data"]
+        self.assertEqual(1, len(shown), "one output")
+        self.assertEqual([], [c for k, c in outputs if k == "stream"], "no log lines")
+        self.assertTrue(2 <= len(updated) <= 100, f"{len(updated)} redraws for 2000 steps: throttled")
+        last = updated[-1]
+        self.assertEqual(shown[0]["transient"]["display_id"], last["transient"]["display_id"])
+        self.assertIn("100% [########################] 2000/2000", last["data"]["text/plain"])
+        self.assertIn("<progress", last["data"]["text/html"])
 
     def test_tab_completes_java_names(self):
         self.run_cell("String word = \"abc\";")
