@@ -1,0 +1,132 @@
+package rnnkit.layers;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import rnnkit.core.Activation;
+import rnnkit.core.Init;
+import rnnkit.core.Ops;
+import rnnkit.core.Rng;
+
+/**
+ * The vanilla (Elman) RNN: {@code h_t = f(x_t W_xh + h_{t-1} W_hh + b_h)} with f = tanh (or sigmoid, ReLU), the
+ * lecture's {@code h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)} in row-vector form. Parameters {@code Wxh}
+ * (D&times;H), {@code Whh} (H&times;H), {@code bh} (1&times;H).
+ *
+ * <p>The static {@link #stepForward} and {@link #stepBackward} are the cell on its own, as notebooks 02 and 03
+ * build it; the layer runs the same cell ({@link #cell}) over whole sequences.
+ */
+public final class Rnn extends RecurrentLayer {
+
+    private final Activation f;
+    private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
+
+    /** A layer with PyTorch's default initialization U(-1/sqrt(H), 1/sqrt(H)). */
+    public Rnn(int inputSize, int hiddenSize, Activation f, Rng rng) {
+        super(inputSize, hiddenSize, 1, "Wxh", "Whh", "bh");
+        this.f = f;
+        Init.pytorch(Wx.value, H, rng);
+        Init.pytorch(Wh.value, H, rng);
+        Init.pytorch(b.value, H, rng);
+    }
+
+    public Rnn(int inputSize, int hiddenSize, Rng rng) {
+        this(inputSize, hiddenSize, Activation.TANH, rng);
+    }
+
+    public DMatrixRMaj Wxh() {
+        return Wx.value;
+    }
+
+    public DMatrixRMaj Whh() {
+        return Wh.value;
+    }
+
+    public DMatrixRMaj bh() {
+        return b.value;
+    }
+
+    public Activation activation() {
+        return f;
+    }
+
+    @Override
+    public boolean hasCell() {
+        return false;
+    }
+
+    /**
+     * The cell: given {@code a = x_t W_xh + b_h}, computes {@code h_t = f(a + h_{t-1} W_hh)} into {@code hNext}
+     * ({@code a} is used as a workspace and may be {@code hNext} itself).
+     */
+    static void cell(DMatrixRMaj a, DMatrixRMaj hPrev, DMatrixRMaj Whh, Activation f, DMatrixRMaj hNext) {
+        CommonOps_DDRM.multAdd(hPrev, Whh, a);                  // + h_{t-1} W_hh
+        f.apply(a.data, hNext.data, 0, a.getNumElements());    // h_t = f(a_t)
+    }
+
+    /** da = dh ⊙ f'(a), with f' written through the cell's output h_t (tanh' = 1 - h_t^2). */
+    static void cellBackward(DMatrixRMaj dh, DMatrixRMaj hNext, Activation f, DMatrixRMaj da) {
+        for (int i = 0; i < dh.getNumElements(); i++) {
+            da.data[i] = dh.data[i] * f.derivativeFromOutput(hNext.data[i]);
+        }
+    }
+
+    @Override
+    void forwardStep(int t, DMatrixRMaj a) {
+        cell(a, hIn(t), Wh.value, f, h[t + 1]);
+    }
+
+    @Override
+    void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev) {
+        cellBackward(dh, h[t + 1], f, da);                      // back through f
+        CommonOps_DDRM.multAddTransA(hIn(t), da, Wh.grad);      // dW_hh += h_{t-1}^T da
+        Ops.shape(dhIn, B, H);
+        CommonOps_DDRM.multTransB(da, Wh.value, dhIn);          // dL/dh_{t-1} = da W_hh^T
+        dhPrev.zero();
+        addThroughMask(t, dhIn, dhPrev);
+    }
+
+    @Override
+    public State stateAt(int t) {
+        return new State(h[t + 1].copy());
+    }
+
+    @Override
+    public State step(DMatrixRMaj x, State state) {
+        DMatrixRMaj hNext = new DMatrixRMaj(x.numRows, H);
+        CommonOps_DDRM.mult(x, Wx.value, hNext);
+        Ops.addRow(hNext, b.value);
+        cell(hNext, state.h, Wh.value, f, hNext);
+        return new State(hNext);
+    }
+
+    /** One step of the cell on its own: returns {@code h_t = f(x W_xh + h_{t-1} W_hh + b_h)}. */
+    public static DMatrixRMaj stepForward(DMatrixRMaj x, DMatrixRMaj hPrev, DMatrixRMaj Wxh, DMatrixRMaj Whh,
+                                          DMatrixRMaj bh, Activation f) {
+        DMatrixRMaj hNext = new DMatrixRMaj(x.numRows, Whh.numCols);
+        CommonOps_DDRM.mult(x, Wxh, hNext);                     // x_t W_xh
+        Ops.addRow(hNext, bh);                                  // + b_h
+        cell(hNext, hPrev, Whh, f, hNext);                      // f(. + h_{t-1} W_hh)
+        return hNext;
+    }
+
+    /** The gradients of one step: with respect to its input, the previous state and the three parameters. */
+    public record StepGradients(DMatrixRMaj dx, DMatrixRMaj dhPrev, DMatrixRMaj dWxh, DMatrixRMaj dWhh, DMatrixRMaj dbh) {
+    }
+
+    /**
+     * One step back, mirroring {@link #stepForward}: given dL/dh_t, returns dL/dx, dL/dh_{t-1}, dL/dW_xh, dL/dW_hh
+     * and dL/db_h. The forward inputs and output {@code hNext} are the cache.
+     */
+    public static StepGradients stepBackward(DMatrixRMaj dhNext, DMatrixRMaj x, DMatrixRMaj hPrev, DMatrixRMaj hNext,
+                                             DMatrixRMaj Wxh, DMatrixRMaj Whh, Activation f) {
+        DMatrixRMaj da = new DMatrixRMaj(dhNext.numRows, dhNext.numCols);
+        cellBackward(dhNext, hNext, f, da);                     // da = dh ⊙ f'(a)
+        DMatrixRMaj dx = CommonOps_DDRM.multTransB(da, Wxh, null);       // da W_xh^T
+        DMatrixRMaj dhPrev = CommonOps_DDRM.multTransB(da, Whh, null);   // da W_hh^T
+        DMatrixRMaj dWxh = CommonOps_DDRM.multTransA(x, da, null);       // x^T da
+        DMatrixRMaj dWhh = CommonOps_DDRM.multTransA(hPrev, da, null);   // h_{t-1}^T da
+        DMatrixRMaj dbh = new DMatrixRMaj(1, da.numCols);
+        Ops.addColumnSums(da, dbh);                             // sum over the batch
+        return new StepGradients(dx, dhPrev, dWxh, dWhh, dbh);
+    }
+}

@@ -1,0 +1,69 @@
+package rnnkit.testing;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.ejml.data.DMatrixRMaj;
+import rnnkit.core.Sequence;
+
+/** Reads the reference values that lib/scripts/make_torch_fixtures.py computed with PyTorch. */
+public final class Fixtures {
+
+    private final JsonObject root;
+
+    private Fixtures(JsonObject root) {
+        this.root = root;
+    }
+
+    public static Fixtures load(String resource) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/rnnkit/fixtures/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + resource);
+            }
+            return new Fixtures(JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Fixtures get(String name) {
+        return new Fixtures(root.getAsJsonObject(name));
+    }
+
+    public int integer(String name) {
+        return root.get(name).getAsInt();
+    }
+
+    public DMatrixRMaj matrix(String name) {
+        JsonArray rows = root.getAsJsonArray(name);
+        int cols = rows.get(0).getAsJsonArray().size();
+        DMatrixRMaj m = new DMatrixRMaj(rows.size(), cols);
+        for (int r = 0; r < rows.size(); r++) {
+            JsonArray row = rows.get(r).getAsJsonArray();
+            for (int c = 0; c < cols; c++) {
+                m.set(r, c, row.get(c).getAsDouble());
+            }
+        }
+        return m;
+    }
+
+    /** A time-major (T·B)×D matrix as a sequence of T steps. */
+    public Sequence sequence(String name) {
+        DMatrixRMaj stacked = matrix(name);
+        int T = integer("T");
+        Sequence s = new Sequence(T, stacked.numRows / T, stacked.numCols);
+        s.unstack(stacked);
+        return s;
+    }
+
+    public boolean has(String name) {
+        JsonElement e = root.get(name);
+        return e != null && !e.isJsonNull();
+    }
+}
