@@ -58,6 +58,20 @@ public final class Ops {
         }
     }
 
+    /** out = [a, b]: the columns of a, then those of b (same rows). */
+    public static DMatrixRMaj concatColumns(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj out) {
+        out = shape(out, a.numRows, a.numCols + b.numCols);
+        copyBlock(a, 0, 0, out, 0, 0, a.numRows, a.numCols);
+        copyBlock(b, 0, 0, out, 0, a.numCols, b.numRows, b.numCols);
+        return out;
+    }
+
+    /** Splits the columns of m into a (the first a.numCols) and b (the rest). */
+    public static void splitColumns(DMatrixRMaj m, DMatrixRMaj a, DMatrixRMaj b) {
+        copyBlock(m, 0, 0, a, 0, 0, m.numRows, a.numCols);
+        copyBlock(m, 0, a.numCols, b, 0, 0, m.numRows, b.numCols);
+    }
+
     /** c = a ⊙ b, element-wise (c may be a or b). */
     public static void multiply(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
         int n = a.getNumElements();

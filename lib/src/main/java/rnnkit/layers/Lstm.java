@@ -45,6 +45,7 @@ public final class Lstm extends RecurrentLayer {
     private DMatrixRMaj[] tanhC = new DMatrixRMaj[0];
     private DMatrixRMaj[] gates = new DMatrixRMaj[0];
     private final DMatrixRMaj dc = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj heldDc = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
 
     /** A standard LSTM with PyTorch's initialization U(-1/sqrt(H), 1/sqrt(H)). */
@@ -256,6 +257,23 @@ public final class Lstm extends RecurrentLayer {
         CommonOps_DDRM.multTransB(da, Wh.value, dhIn);              // dL/dh_{t-1} = da W_h^T
         dhPrev.zero();
         addThroughMask(t, dhIn, dhPrev);
+    }
+
+    @Override
+    void carryRow(int t, int row) {
+        System.arraycopy(c[t].data, row * H, c[t + 1].data, row * H, H);
+    }
+
+    @Override
+    void holdRowGradient(int row) {
+        Ops.shape(heldDc, B, H);
+        System.arraycopy(dc.data, row * H, heldDc.data, row * H, H);
+        java.util.Arrays.fill(dc.data, row * H, (row + 1) * H, 0);
+    }
+
+    @Override
+    void releaseRowGradient(int row) {
+        System.arraycopy(heldDc.data, row * H, dc.data, row * H, H);
     }
 
     @Override

@@ -29,6 +29,12 @@ public interface Recurrent extends Module {
     Sequence forward(Sequence x, State initial);
 
     /**
+     * For padded batches: where {@code mask} (T&times;B, null: no padding) is 0 the state is carried over
+     * unchanged, so that the final state of each sequence is its state after its own last token.
+     */
+    Sequence forward(Sequence x, State initial, DMatrixRMaj mask);
+
+    /**
      * Backpropagation through time. {@code dh.at(t)} is dL/dh_t from the layers above (a null step counts as
      * zero), {@code dFinal} the gradient on the final state (null: none, as when it is not used). Accumulates the
      * parameters' gradients and returns dL/dx_t for every step.

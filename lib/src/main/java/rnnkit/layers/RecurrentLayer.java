@@ -51,6 +51,8 @@ abstract class RecurrentLayer implements Recurrent {
     private DMatrixRMaj dhNext = new DMatrixRMaj(1, 1);
     private DMatrixRMaj dhPrev = new DMatrixRMaj(1, 1);
     private double[] gradNorms = new double[0];
+    private DMatrixRMaj mask;
+    private final DMatrixRMaj padGrad = new DMatrixRMaj(1, 1);
     private State initialGrad;
 
     RecurrentLayer(int inputSize, int hiddenSize, int blocks, String wx, String wh, String bias) {
@@ -117,6 +119,18 @@ abstract class RecurrentLayer implements Recurrent {
     void beginBackward(State dFinal) {
     }
 
+    /** A padding row at step t keeps its state: subclasses with more state than h (the LSTM's c) copy it here. */
+    void carryRow(int t, int row) {
+    }
+
+    /** Before a padding row's cell step back: set aside and zero its extra state gradient (the LSTM's dc). */
+    void holdRowGradient(int row) {
+    }
+
+    /** After it: pass the set-aside gradient on unchanged to the previous step. */
+    void releaseRowGradient(int row) {
+    }
+
     /** Called after the backward loop, before the input-side gradients (the Cho GRU folds its blocks in here). */
     void endBackward() {
     }
@@ -163,6 +177,15 @@ abstract class RecurrentLayer implements Recurrent {
 
     @Override
     public Sequence forward(Sequence x, State initial) {
+        return forward(x, initial, null);
+    }
+
+    /**
+     * As {@link #forward(Sequence, State)}, for padded batches: where {@code mask} (T&times;B) is 0 the state is
+     * carried over unchanged, so each sequence's final state is its state after its last real token.
+     */
+    @Override
+    public Sequence forward(Sequence x, State initial, DMatrixRMaj mask) {
         if (x.dim() != D) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " expects inputs of size " + D + ", got " + x);
         }
@@ -181,11 +204,23 @@ abstract class RecurrentLayer implements Recurrent {
         CommonOps_DDRM.mult(xs, Wx.value, proj); // x_t W_x for all t at once
         Ops.addRow(proj, b.value);
         Ops.shape(a, B, G * H);
+        if (mask != null) {
+            Ops.requireShape(mask, T, B, "mask");
+        }
+        this.mask = mask;
         boolean dropout = training && stateDropout > 0;
         for (int t = 0; t < T; t++) {
             hIn[t] = dropout ? masked(t) : h[t];
             Ops.copyBlock(proj, t * B, 0, a, 0, 0, B, G * H);
             forwardStep(t, a);
+            if (mask != null) {
+                for (int r = 0; r < B; r++) {
+                    if (mask.get(t, r) == 0) {
+                        System.arraycopy(h[t].data, r * H, h[t + 1].data, r * H, H); // padding: keep the state
+                        carryRow(t, r);
+                    }
+                }
+            }
         }
         Sequence out = new Sequence(T, B, H);
         for (int t = 0; t < T; t++) {
@@ -235,7 +270,27 @@ abstract class RecurrentLayer implements Recurrent {
                 dhTotal.setTo(dhNext);
             }
             gradNorms[t] = Ops.norm(dhTotal);
+            if (mask != null) {
+                // Padding rows skip the cell: their gradient goes straight to h_{t-1} (and c_{t-1}).
+                Ops.shape(padGrad, B, H);
+                for (int r = 0; r < B; r++) {
+                    if (mask.get(t, r) == 0) {
+                        System.arraycopy(dhTotal.data, r * H, padGrad.data, r * H, H);
+                        java.util.Arrays.fill(dhTotal.data, r * H, (r + 1) * H, 0);
+                        holdRowGradient(r);
+                    }
+                }
+            }
             backwardStep(t, dhTotal, da, dhPrev);
+            if (mask != null) {
+                for (int r = 0; r < B; r++) {
+                    if (mask.get(t, r) == 0) {
+                        System.arraycopy(padGrad.data, r * H, dhPrev.data, r * H, H);
+                        java.util.Arrays.fill(da.data, r * G * H, (r + 1) * G * H, 0);
+                        releaseRowGradient(r);
+                    }
+                }
+            }
             Ops.copyBlock(da, 0, 0, dProj, t * B, 0, B, G * H);
             DMatrixRMaj swap = dhNext;
             dhNext = dhPrev;

@@ -16,10 +16,15 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Numerical gradient checking: every analytic gradient compared with the centered difference
- * {@code (L(θ + h) - L(θ - h)) / 2h}, whose error is O(h^2), through the relative error
- * {@code |a - n| / max(1e-8, |a| + |n|)}. In double precision a correct backward pass gives about 1e-10 or less;
- * 1e-7 is the usual pass mark, and 1e-2 means a real bug.
+ * Numerical gradient checking: every analytic gradient compared with a centered difference, through the
+ * relative error {@code |a - n| / max(1e-8, |a| + |n|)}. 1e-7 is the usual pass mark; 1e-2 means a real bug.
+ *
+ * <p>Two centered differences are available. {@link Stencil#TWO_POINT} is the lecture's
+ * {@code (L(θ + h) - L(θ - h)) / 2h} with h = 1e-5: its error is O(h^2) from truncation plus about
+ * {@code ε|L|/h} ≈ 1e-11 from rounding, which is a relative error of 1e-7 or more on gradient entries smaller than
+ * about 1e-4. {@link Stencil#FOUR_POINT}, {@code (L(θ-2h) - 8L(θ-h) + 8L(θ+h) - L(θ+2h)) / 12h} with h = 1e-3,
+ * has truncation error O(h^4) and, thanks to the larger h, a hundred times less rounding error, so it checks
+ * small entries to 1e-7 too; the library's own tests use it.
  *
  * <p>It works on any module (its parameters), on inputs (wrap them as {@link Parameter}s holding the analytic
  * gradient), or on a plain function of one matrix. Large parameters are checked on a seeded random sample of
@@ -27,8 +32,22 @@ import tech.tablesaw.api.Table;
  */
 public final class GradCheck {
 
-    /** The step h. */
-    public static final double STEP = 1e-5;
+    /** Which centered difference estimates the gradient, and with what step h. */
+    public enum Stencil {
+        /** (L(θ + h) - L(θ - h)) / 2h, h = 1e-5: the lecture's formula. */
+        TWO_POINT(1e-5),
+        /** (L(θ - 2h) - 8 L(θ - h) + 8 L(θ + h) - L(θ + 2h)) / 12h, h = 1e-3: accurate to about 1e-12. */
+        FOUR_POINT(1e-3);
+
+        public final double step;
+
+        Stencil(double step) {
+            this.step = step;
+        }
+    }
+
+    /** The lecture's step h for the two-point difference. */
+    public static final double STEP = Stencil.TWO_POINT.step;
 
     private GradCheck() {
     }
@@ -38,15 +57,32 @@ public final class GradCheck {
         return Math.abs(analytic - numeric) / Math.max(1e-8, Math.abs(analytic) + Math.abs(numeric));
     }
 
-    /** The centered difference of f at entry i of x (x is restored afterwards). */
+    /** The two-point centered difference of f at entry i of x (x is restored afterwards). */
     public static double numericalGradient(DMatrixRMaj x, int i, DoubleSupplier f) {
+        return numericalGradient(x, i, f, Stencil.TWO_POINT);
+    }
+
+    /** The centered difference of f at entry i of x with the given stencil (x is restored afterwards). */
+    public static double numericalGradient(DMatrixRMaj x, int i, DoubleSupplier f, Stencil stencil) {
         double old = x.data[i];
-        x.data[i] = old + STEP;
-        double plus = f.getAsDouble();
-        x.data[i] = old - STEP;
-        double minus = f.getAsDouble();
+        double h = stencil.step;
+        double plus = at(x, i, old + h, f);
+        double minus = at(x, i, old - h, f);
+        double estimate;
+        if (stencil == Stencil.TWO_POINT) {
+            estimate = (plus - minus) / (2 * h);
+        } else {
+            double plus2 = at(x, i, old + 2 * h, f);
+            double minus2 = at(x, i, old - 2 * h, f);
+            estimate = (8 * (plus - minus) - (plus2 - minus2)) / (12 * h); // differences first: exactly 0 when L is flat
+        }
         x.data[i] = old;
-        return (plus - minus) / (2 * STEP);
+        return estimate;
+    }
+
+    private static double at(DMatrixRMaj x, int i, double value, DoubleSupplier f) {
+        x.data[i] = value;
+        return f.getAsDouble();
     }
 
     /**
@@ -60,6 +96,12 @@ public final class GradCheck {
 
     /** As {@link #check(Module, DoubleSupplier, Runnable, int, Rng)}, for any list of value/gradient pairs. */
     public static Report check(List<Parameter> targets, DoubleSupplier loss, Runnable forwardBackward, int maxEntries, Rng rng) {
+        return check(targets, loss, forwardBackward, maxEntries, rng, Stencil.TWO_POINT);
+    }
+
+    /** As {@link #check(List, DoubleSupplier, Runnable, int, Rng)}, with a choice of centered difference. */
+    public static Report check(List<Parameter> targets, DoubleSupplier loss, Runnable forwardBackward, int maxEntries,
+                               Rng rng, Stencil stencil) {
         for (Parameter p : targets) {
             p.zeroGrad();
         }
@@ -71,7 +113,7 @@ public final class GradCheck {
             int[] chosen = choose(p.size(), maxEntries, rng);
             List<Entry> mine = new ArrayList<>();
             for (int i : chosen) {
-                double numeric = numericalGradient(p.value, i, loss);
+                double numeric = numericalGradient(p.value, i, loss, stencil);
                 mine.add(new Entry(p.describe(), i / p.value.numCols, i % p.value.numCols, analytic.data[i], numeric));
             }
             mine.sort(Comparator.comparingDouble(Entry::relativeError).reversed());
@@ -83,8 +125,15 @@ public final class GradCheck {
 
     /** Checks the analytic gradient of a plain function of one matrix at x. */
     public static Report check(String name, DMatrixRMaj x, ToDoubleFunction<DMatrixRMaj> f, DMatrixRMaj analytic) {
+        return check(name, x, f, analytic, Stencil.TWO_POINT);
+    }
+
+    /** As {@link #check(String, DMatrixRMaj, ToDoubleFunction, DMatrixRMaj)}, with a choice of centered difference. */
+    public static Report check(String name, DMatrixRMaj x, ToDoubleFunction<DMatrixRMaj> f, DMatrixRMaj analytic,
+                               Stencil stencil) {
         Parameter target = new Parameter(name, x);
-        return check(List.of(target), () -> f.applyAsDouble(x), () -> target.grad.setTo(analytic), Integer.MAX_VALUE, new Rng(0));
+        return check(List.of(target), () -> f.applyAsDouble(x), () -> target.grad.setTo(analytic), Integer.MAX_VALUE,
+                new Rng(0), stencil);
     }
 
     private static int[] choose(int size, int max, Rng rng) {

@@ -11,6 +11,7 @@ import rnnkit.core.Activation;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
+import rnnkit.testing.Grads;
 import rnnkit.train.GradCheck;
 
 /** The cells on their own (the notebooks' step functions) agree with the layers that run them over time. */
@@ -39,7 +40,7 @@ class CellStepTest {
         Rnn.StepGradients g = Rnn.stepBackward(dh, x, h0, Rnn.stepForward(x, h0, Wxh, Whh, bh, Activation.TANH), Wxh, Whh, Activation.TANH);
         for (Object[] target : new Object[][]{{"x", x, g.dx()}, {"hPrev", h0, g.dhPrev()}, {"Wxh", Wxh, g.dWxh()},
                 {"Whh", Whh, g.dWhh()}, {"bh", bh, g.dbh()}}) {
-            GradCheck.Report r = GradCheck.check((String) target[0], (DMatrixRMaj) target[1],
+            GradCheck.Report r = Grads.check((String) target[0], (DMatrixRMaj) target[1],
                     m -> dot(Rnn.stepForward(x, h0, Wxh, Whh, bh, Activation.TANH), dh), (DMatrixRMaj) target[2]);
             assertTrue(r.passes(1e-7), r.toString());
         }

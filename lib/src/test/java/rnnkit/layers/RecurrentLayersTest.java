@@ -16,6 +16,7 @@ import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
 import rnnkit.testing.Fixtures;
+import rnnkit.testing.Grads;
 import rnnkit.train.GradCheck;
 
 class RecurrentLayersTest {
@@ -99,7 +100,7 @@ class RecurrentLayersTest {
             x.unstack(xs.value);
             layer.forward(x, s0);
         };
-        return GradCheck.check(targets, () -> {
+        return Grads.check(targets, () -> {
             forward.run();
             return loss(layer, w, wFinal);
         }, () -> {
@@ -153,13 +154,7 @@ class RecurrentLayersTest {
         assertTrue(report.passes(tolerance), what + "\n" + report);
     }
 
-    /**
-     * Dropout zeroes units of h_{t-1} at most steps, so some W_h entries get gradients of order 1e-5 from the few
-     * steps where they are kept. A centered difference carries an absolute roundoff error of about 1e-11 here
-     * (machine epsilon times the loss, over 2h), a relative error of about 1e-7 on such entries; 1e-6 still
-     * catches any mistake in applying or back-propagating the masks, which shows at 1e-2 and above.
-     */
-    private static final double DROPOUT_TOLERANCE = 1e-6;
+
 
     @ParameterizedTest
     @EnumSource(Activation.class)
@@ -184,13 +179,12 @@ class RecurrentLayersTest {
     void recurrentDropoutGradientsCheck() {
         for (boolean perSequence : new boolean[]{false, true}) {
             assertGradientsCheck("RNN, recurrent dropout, one mask per sequence: " + perSequence,
-                    () -> new Rnn(3, 5, new Rng(4)), l -> l.recurrentDropout(0.3, perSequence, new Rng(7)), DROPOUT_TOLERANCE);
+                    () -> new Rnn(3, 5, new Rng(4)), l -> l.recurrentDropout(0.3, perSequence, new Rng(7)));
             assertGradientsCheck("LSTM, recurrent dropout, one mask per sequence: " + perSequence,
-                    () -> new Lstm(3, 5, new Rng(5)), l -> l.recurrentDropout(0.3, perSequence, new Rng(7)), DROPOUT_TOLERANCE);
+                    () -> new Lstm(3, 5, new Rng(5)), l -> l.recurrentDropout(0.3, perSequence, new Rng(7)));
             for (Gru.Variant v : Gru.Variant.values()) {
                 assertGradientsCheck("GRU " + v + ", recurrent dropout, one mask per sequence: " + perSequence,
-                        () -> new Gru(3, 5, v, new Rng(6)), l -> l.recurrentDropout(0.3, perSequence, new Rng(7)),
-                        DROPOUT_TOLERANCE);
+                        () -> new Gru(3, 5, v, new Rng(6)), l -> l.recurrentDropout(0.3, perSequence, new Rng(7)));
             }
         }
     }
