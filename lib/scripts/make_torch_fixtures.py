@@ -67,12 +67,41 @@ def case(kind, module, seed):
     return data
 
 
+def optimizers():
+    """Three updates of each optimizer from the same start with the same gradients, as torch.optim does them."""
+    torch.manual_seed(5)
+    theta0 = torch.randn(3, 4)
+    grads = [torch.randn(3, 4) for _ in range(3)]
+    configs = {
+        "sgd": lambda p: torch.optim.SGD(p, lr=0.1),
+        "sgd_momentum": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+        "sgd_nesterov": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+        "sgd_weight_decay": lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.1),
+        "adagrad": lambda p: torch.optim.Adagrad(p, lr=0.1),
+        "rmsprop": lambda p: torch.optim.RMSprop(p, lr=0.01),
+        "adam": lambda p: torch.optim.Adam(p, lr=0.01),
+        "adam_weight_decay": lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1),
+    }
+    out = {"theta0": rows(theta0), "grads": [rows(g) for g in grads]}
+    for name, make in configs.items():
+        theta = theta0.clone().requires_grad_()
+        opt = make([theta])
+        after = []
+        for g in grads:
+            theta.grad = g.clone()
+            opt.step()
+            after.append(rows(theta))
+        out[name] = after
+    return out
+
+
 fixtures = {
     "torch_version": torch.__version__,
     "rnn_tanh": case("rnn", torch.nn.RNN(D, H, nonlinearity="tanh"), 1),
     "rnn_relu": case("rnn", torch.nn.RNN(D, H, nonlinearity="relu"), 2),
     "lstm": case("lstm", torch.nn.LSTM(D, H), 3),
     "gru": case("gru", torch.nn.GRU(D, H), 4),
+    "optimizers": optimizers(),
 }
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "rnnkit",
                    "fixtures", "torch_recurrent.json")

@@ -41,7 +41,15 @@ public final class Fixtures {
     }
 
     public DMatrixRMaj matrix(String name) {
-        JsonArray rows = root.getAsJsonArray(name);
+        return toMatrix(root.getAsJsonArray(name));
+    }
+
+    /** Element i of a list of matrices. */
+    public DMatrixRMaj matrixAt(String name, int i) {
+        return toMatrix(root.getAsJsonArray(name).get(i).getAsJsonArray());
+    }
+
+    private static DMatrixRMaj toMatrix(JsonArray rows) {
         int cols = rows.get(0).getAsJsonArray().size();
         DMatrixRMaj m = new DMatrixRMaj(rows.size(), cols);
         for (int r = 0; r < rows.size(); r++) {
