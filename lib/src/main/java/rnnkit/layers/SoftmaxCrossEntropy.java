@@ -113,6 +113,15 @@ public final class SoftmaxCrossEntropy {
         return probs;
     }
 
+    /** log softmax of every row, as a new matrix. */
+    public static DMatrixRMaj logSoftmax(DMatrixRMaj scores) {
+        DMatrixRMaj out = new DMatrixRMaj(scores.numRows, scores.numCols);
+        for (int r = 0; r < scores.numRows; r++) {
+            System.arraycopy(logSoftmax(scores, r), 0, out.data, r * scores.numCols, scores.numCols);
+        }
+        return out;
+    }
+
     /** log softmax of one row of scores, as a new array. */
     public static double[] logSoftmax(DMatrixRMaj scores, int row) {
         int V = scores.numCols;

@@ -1,0 +1,130 @@
+package rnnkit.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+import rnnkit.core.Module;
+import rnnkit.core.Parameter;
+import rnnkit.core.Rng;
+import rnnkit.core.Sequence;
+import rnnkit.decode.StepModel;
+import rnnkit.layers.Affine;
+import rnnkit.layers.Embedding;
+import rnnkit.layers.Recurrent;
+import rnnkit.layers.SoftmaxCrossEntropy;
+import rnnkit.layers.Stacked;
+import rnnkit.layers.State;
+
+/**
+ * A recurrent language model: embedding, a stack of recurrent layers, and an output layer over the vocabulary,
+ * trained to predict each next token: {@code L = mean_t -log P(y_t | x_1..x_t)}.
+ */
+public final class LanguageModel implements Module {
+
+    private final Embedding embedding;
+    private final Stacked rnn;
+    private final Affine output;
+    private final List<Parameter> params;
+
+    // the cache of the last forward pass
+    private int[][] targets;
+    private DMatrixRMaj mask;
+    private Sequence dscores;
+
+    public LanguageModel(Embedding embedding, Stacked rnn, Affine output) {
+        this.embedding = embedding;
+        this.rnn = rnn;
+        this.output = output;
+        this.params = Module.prefixed("embedding", embedding, "rnn", rnn, "output", output);
+    }
+
+    /** V tokens, embeddings of size E, {@code layers} layers of {@code cell} with H units. */
+    public static LanguageModel of(Cell cell, int vocabularySize, int embeddingSize, int hiddenSize, int layers, Rng rng) {
+        List<Recurrent> stack = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            stack.add(cell.layer(l == 0 ? embeddingSize : hiddenSize, hiddenSize, rng));
+        }
+        return new LanguageModel(new Embedding(vocabularySize, embeddingSize, rng), new Stacked(stack),
+                new Affine(hiddenSize, vocabularySize, "Why", "by", rng));
+    }
+
+    public Embedding embedding() {
+        return embedding;
+    }
+
+    public Stacked rnn() {
+        return rnn;
+    }
+
+    public Affine output() {
+        return output;
+    }
+
+    public int vocabularySize() {
+        return embedding.vocabularySize();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return params;
+    }
+
+    @Override
+    public void train(boolean training) {
+        rnn.train(training);
+    }
+
+    /**
+     * The mean cross-entropy of predicting {@code targets[t][b]} from {@code inputs[0..t][b]}, starting from
+     * {@code initial} (one state per layer; null: zeros), over the positions where {@code mask} (T&times;B; null:
+     * all) is 1. Keeps a cache for {@link #backward()}.
+     */
+    public double forward(int[][] inputs, int[][] targets, List<State> initial, DMatrixRMaj mask) {
+        this.targets = targets;
+        this.mask = mask;
+        Sequence x = embedding.forward(inputs);
+        Sequence h = rnn.forward(x, initial, null);
+        Sequence scores = output.forward(h);
+        dscores = new Sequence(scores.length(), scores.batch(), scores.dim());
+        return SoftmaxCrossEntropy.sequenceLoss(scores, targets, mask, dscores);
+    }
+
+    /** Backpropagation through time from the last forward pass's loss; accumulates every parameter's gradient. */
+    public void backward() {
+        Sequence dh = output.backward(dscores);
+        Sequence dx = rnn.backward(dh, null);
+        embedding.backward(dx);
+    }
+
+    /** The states after the last forward pass: carry them to the next chunk of a stream (they are copies). */
+    public List<State> finalStates() {
+        return rnn.finalStates();
+    }
+
+    /** The mean loss over a whole token stream without training (no dropout), carrying the state across chunks. */
+    public double evaluate(rnnkit.text.LmStream stream) {
+        train(false);
+        try {
+            double total = 0;
+            List<State> state = null;
+            for (int k = 0; k < stream.chunks(); k++) {
+                rnnkit.text.LmStream.Chunk c = stream.chunk(k);
+                total += forward(c.inputs(), c.targets(), state, null);
+                state = finalStates();
+            }
+            return total / stream.chunks();
+        } finally {
+            train(true);
+        }
+    }
+
+    /** Zero states for a batch, one per layer: where sampling starts. */
+    public List<State> zeroStates(int batch) {
+        return rnn.zeroStates(batch);
+    }
+
+    /** The model one token at a time, for sampling: state = one {@link State} per layer. */
+    public StepModel<List<State>> stepper() {
+        return new RecurrentStepper(embedding, rnn, output);
+    }
+}

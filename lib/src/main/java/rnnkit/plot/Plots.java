@@ -1,0 +1,97 @@
+package rnnkit.plot;
+
+import java.util.List;
+import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.traces.BarTrace;
+import tech.tablesaw.plotly.traces.HeatmapTrace;
+import tech.tablesaw.plotly.traces.ScatterTrace;
+import tech.tablesaw.plotly.traces.Trace;
+
+/**
+ * The course's plots as Tablesaw jsplot figures: show one with {@code display(figure)} in a notebook (the kit's
+ * kernel draws it with Plotly, offline). Each takes plain arrays or a Tablesaw table.
+ */
+public final class Plots {
+
+    private static final int WIDTH = 760;
+    private static final int HEIGHT = 420;
+
+    private Plots() {
+    }
+
+    /** Curves y(x), one per entry of {@code series} (in its iteration order), optionally on a log y axis. */
+    public static Figure lines(String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series, boolean logY) {
+        Trace[] traces = series.entrySet().stream()
+                .map(e -> ScatterTrace.builder(x, e.getValue()).mode(ScatterTrace.Mode.LINE).name(e.getKey()).build())
+                .toArray(Trace[]::new);
+        return new Figure(layout(title, xTitle, yTitle, logY, series.size() > 1), traces);
+    }
+
+    /**
+     * Loss curves from a history table: one curve per y column (e.g. "train loss", "validation loss") against the
+     * x column (e.g. "epoch").
+     */
+    public static Figure lossCurves(Table history, String xColumn, String... yColumns) {
+        double[] x = ((NumericColumn<?>) history.column(xColumn)).asDoubleArray();
+        Map<String, double[]> series = new java.util.LinkedHashMap<>();
+        for (String y : yColumns) {
+            series.put(y, ((NumericColumn<?>) history.column(y)).asDoubleArray());
+        }
+        return lines(history.name(), xColumn, "loss (nats)", x, series, false);
+    }
+
+    /**
+     * ||dL/dh_t|| against the time step t, on a log scale, one curve per series: where gradients vanish the curves
+     * fall in straight lines, where they explode they rise.
+     */
+    public static Figure gradientNorms(String title, Map<String, double[]> normsByName) {
+        int T = normsByName.values().iterator().next().length;
+        double[] t = new double[T];
+        for (int i = 0; i < T; i++) {
+            t[i] = i;
+        }
+        return lines(title, "time step t", "||dL/dh_t||", t, normsByName, true);
+    }
+
+    /** A heatmap of a matrix (hidden states over time, gate values, a confusion matrix); row 0 at the top. */
+    public static Figure heatmap(String title, DMatrixRMaj m, List<String> rowLabels, List<String> columnLabels) {
+        int rows = m.numRows;
+        int cols = m.numCols;
+        double[][] z = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                z[rows - 1 - r][c] = m.get(r, c); // Plotly draws row 0 at the bottom; flip so it reads like a table
+            }
+        }
+        Object[] y = new Object[rows];
+        for (int r = 0; r < rows; r++) {
+            y[rows - 1 - r] = rowLabels == null ? String.valueOf(r) : rowLabels.get(r);
+        }
+        Object[] x = new Object[cols];
+        for (int c = 0; c < cols; c++) {
+            x[c] = columnLabels == null ? String.valueOf(c) : columnLabels.get(c);
+        }
+        Layout layout = Layout.builder().title(title).width(WIDTH).height(Math.max(HEIGHT, 22 * rows + 120))
+                .xAxis(Axis.builder().type(Axis.Type.CATEGORY).build())
+                .yAxis(Axis.builder().type(Axis.Type.CATEGORY).build()).build();
+        return new Figure(layout, HeatmapTrace.builder(x, y, z).build());
+    }
+
+    /** A bar chart of values by label. */
+    public static Figure bars(String title, String yTitle, List<String> labels, double[] values) {
+        return new Figure(layout(title, "", yTitle, false, false), BarTrace.builder(labels.toArray(), values).build());
+    }
+
+    private static Layout layout(String title, String xTitle, String yTitle, boolean logY, boolean legend) {
+        return Layout.builder().title(title).width(WIDTH).height(HEIGHT).showLegend(legend)
+                .xAxis(Axis.builder().title(xTitle).build())
+                .yAxis(Axis.builder().title(yTitle).type(logY ? Axis.Type.LOG : Axis.Type.LINEAR).build())
+                .build();
+    }
+}
