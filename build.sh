@@ -27,6 +27,8 @@ RNN course kit
                                      tests (all notebooks executed, protocol, offline plots in Chromium)
   ./build.sh classpath               print the class path of the library and its dependencies (for your
                                      own IJava/JJava installation, see README.md)
+  ./build.sh example char-lm [opts]  the library's runnable example: a character LSTM on tiny Shakespeare
+                                     (options: --hidden 128 --steps 0 --batch 32 --seq 64 --seed 1)
   ./build.sh help                    this text
 EOF
 }
@@ -153,6 +155,20 @@ case "$cmd" in
     mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
     echo "$(ls "$KIT"/lib/target/rnnkit-lib-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat "$deps")"
     rm -f "$deps" ;;
+  example)
+    name="${1:-}"
+    [ $# -gt 0 ] && shift
+    case "$name" in
+      char-lm) main=rnnkit.examples.CharLanguageModel ;;
+      *) fail "unknown example '$name'; the examples are: char-lm" ;;
+    esac
+    check_java
+    mvn -q -B install -DskipTests >/dev/null
+    deps="$(mktemp)"
+    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
+    cp="$KIT/lib/target/classes:$(cat "$deps")"
+    rm -f "$deps"
+    exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" "$main" "$@" ;;
   help|-h|--help)
     usage ;;
   *)

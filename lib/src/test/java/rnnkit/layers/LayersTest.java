@@ -247,4 +247,21 @@ class LayersTest {
         stack.forward(Sequence.of(x.at(0)), null, null);
         assertClose(stack.finalStates().get(1).h, steps.get(1).h, 1e-15, "step() = first step of forward");
     }
+
+    /** Zaremba et al.: dropout between layers (new mask each step), none on the recurrent connections. */
+    @Test
+    void dropoutBetweenLayersTouchesOnlyTheConnectionsBetweenThem() {
+        Stacked plain = new Stacked(List.of(new Lstm(3, 4, new Rng(1)), new Lstm(4, 4, new Rng(2))));
+        Stacked dropped = new Stacked(List.of(new Lstm(3, 4, new Rng(1)), new Lstm(4, 4, new Rng(2))))
+                .dropoutBetween(0.5, false, new Rng(3));
+        Sequence x = random(5, 2, 3, rng);
+        plain.forward(x, null, null);
+        dropped.forward(x, null, null);
+        assertClose(plain.layer(0).finalState().h, dropped.layer(0).finalState().h, 0, "the first layer's recurrence is untouched");
+        assertTrue(Math.abs(plain.finalStates().get(1).h.get(0, 0) - dropped.finalStates().get(1).h.get(0, 0)) > 1e-6,
+                "the second layer sees dropped inputs");
+        dropped.train(false);
+        dropped.forward(x, null, null);
+        assertClose(plain.finalStates().get(1).h, dropped.finalStates().get(1).h, 1e-15, "no dropout when evaluating");
+    }
 }

@@ -188,4 +188,35 @@ class RecurrentLayersTest {
             }
         }
     }
+
+    @Test
+    void theForgetBiasSetsTheForgetBlockOnly() {
+        Lstm lstm = new Lstm(3, 4, new Rng(8)).forgetBias(1.0);
+        DMatrixRMaj b = lstm.parameters().get(2).value;
+        for (int j = 0; j < 4; j++) {
+            assertTrue(b.get(0, 4 + j) == 1.0, "f block (columns H..2H-1)");
+            assertTrue(b.get(0, j) != 1.0 && b.get(0, 8 + j) != 1.0, "i and g blocks untouched");
+        }
+        Lstm coupled = new Lstm(3, 4, Lstm.Variant.COUPLED, new Rng(8)).forgetBias(2.0);
+        assertTrue(coupled.parameters().get(2).value.get(0, 0) == 2.0, "coupled: f is the first block");
+    }
+
+    /** ||dL/dh_t|| as the layer reports it equals the norm of the gradient computed step by step by hand. */
+    @Test
+    void perStepGradientNormsAreTheGradientReachingEachState() {
+        Rng rng = new Rng(9);
+        Rnn rnn = new Rnn(2, 3, rng);
+        Sequence x = random(6, 1, 2, rng);
+        rnn.forward(x, null);
+        Sequence dh = new Sequence(6, 1, 3);
+        dh.at(5).setTo(random(1, 3, rng));                 // a loss on the last state only
+        rnn.backward(dh, null);
+        double[] norms = rnn.hiddenGradNorms();
+        DMatrixRMaj g = dh.at(5).copy();
+        for (int t = 5; t >= 0; t--) {
+            assertTrue(Math.abs(norms[t] - rnnkit.core.Ops.norm(g)) < 1e-14, "t=" + t);
+            DMatrixRMaj hPrev = t == 0 ? new DMatrixRMaj(1, 3) : rnn.stateAt(t - 1).h;
+            g = Rnn.stepBackward(g, x.at(t), hPrev, rnn.stateAt(t).h, rnn.Wxh(), rnn.Whh(), Activation.TANH).dhPrev();
+        }
+    }
 }
