@@ -1,8 +1,5 @@
 package rnnkit.data;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +46,7 @@ public final class SentimentSentences {
 
     /** Reads one file of {@code sentence<TAB>label} lines; a malformed line is an error naming file and line. */
     public static List<Example> parse(Path file, String site) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = Lines.read(file);
         List<Example> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).replace("\r", "");

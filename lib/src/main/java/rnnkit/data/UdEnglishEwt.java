@@ -1,8 +1,5 @@
 package rnnkit.data;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +42,7 @@ public final class UdEnglishEwt {
 
     /** Any CoNLL-U file; a malformed line is an error naming file and line. */
     public static List<Sentence> parse(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = Lines.read(file);
         List<Sentence> out = new ArrayList<>();
         List<String> words = new ArrayList<>();
         List<String> upos = new ArrayList<>();

@@ -17,33 +17,7 @@ public final class Decoding {
      * has produced {@code eos} or {@code maxLength} tokens. Returns each row's tokens, without {@code eos}.
      */
     public static <S> int[][] greedy(StepModel<S> model, S state, int[] start, int eos, int maxLength) {
-        int B = start.length;
-        List<List<Integer>> out = new ArrayList<>();
-        for (int b = 0; b < B; b++) {
-            out.add(new ArrayList<>());
-        }
-        boolean[] done = new boolean[B];
-        int[] tokens = start.clone();
-        for (int step = 0; step < maxLength; step++) {
-            StepModel.Step<S> s = model.next(state, tokens);
-            state = s.state();
-            boolean all = true;
-            for (int b = 0; b < B; b++) {
-                tokens[b] = argmax(s.logProbs(), b);
-                if (!done[b]) {
-                    if (tokens[b] == eos) {
-                        done[b] = true;
-                    } else {
-                        out.get(b).add(tokens[b]);
-                    }
-                }
-                all &= done[b];
-            }
-            if (all) {
-                break;
-            }
-        }
-        return toArrays(out);
+        return run(model, state, start, eos, maxLength, Decoding::argmax);
     }
 
     /**
@@ -56,6 +30,16 @@ public final class Decoding {
         if (temperature <= 0) {
             throw new IllegalArgumentException("temperature must be positive (use greedy for temperature 0), got " + temperature);
         }
+        return run(model, state, start, eos, length, (logProbs, b) -> rng.categorical(weights(logProbs, b, temperature, topK)));
+    }
+
+    /** Picks row b's next token from the log-probabilities. */
+    private interface Chooser {
+        int choose(DMatrixRMaj logProbs, int row);
+    }
+
+    /** Feeds each row its chosen token until every row has produced eos, or for at most {@code length} steps. */
+    private static <S> int[][] run(StepModel<S> model, S state, int[] start, int eos, int length, Chooser chooser) {
         int B = start.length;
         List<List<Integer>> out = new ArrayList<>();
         for (int b = 0; b < B; b++) {
@@ -68,7 +52,7 @@ public final class Decoding {
             state = s.state();
             boolean all = true;
             for (int b = 0; b < B; b++) {
-                tokens[b] = rng.categorical(weights(s.logProbs(), b, temperature, topK));
+                tokens[b] = chooser.choose(s.logProbs(), b);
                 if (!done[b]) {
                     if (tokens[b] == eos) {
                         done[b] = true;
@@ -82,7 +66,11 @@ public final class Decoding {
                 break;
             }
         }
-        return toArrays(out);
+        int[][] result = new int[B][];
+        for (int b = 0; b < B; b++) {
+            result[b] = out.get(b).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return result;
     }
 
     /** exp(log p / T) for the top k entries of a row (others 0), unnormalized; what {@link #sample} draws from. */
@@ -123,11 +111,4 @@ public final class Decoding {
         return best;
     }
 
-    private static int[][] toArrays(List<List<Integer>> rows) {
-        int[][] out = new int[rows.size()][];
-        for (int b = 0; b < out.length; b++) {
-            out[b] = rows.get(b).stream().mapToInt(Integer::intValue).toArray();
-        }
-        return out;
-    }
 }

@@ -184,9 +184,8 @@ public final class Gru extends RecurrentLayer {
             }
         }
         if (variant == Variant.PYTORCH) {
-            CommonOps_DDRM.multAddTransA(hIn(t), dah, Wh.grad);         // dW_h += h_{t-1}^T dah
             Ops.addColumnSums(dah, bh.grad);
-            CommonOps_DDRM.multTransB(dah, Wh.value, dhIn);             // dL/dh_{t-1} through W_h
+            backThroughWh(t, dah, dhPrev);                                 // dW_h += h_{t-1}^T dah, and on to h_{t-1}
         } else {
             DMatrixRMaj rh = hidden[t];
             Ops.shape(dRh, B, H);
@@ -216,8 +215,8 @@ public final class Gru extends RecurrentLayer {
                     bh.grad.data[2 * H + j] += dahN.data[r * H + j];
                 }
             }
+            addThroughMask(t, dhIn, dhPrev);
         }
-        addThroughMask(t, dhIn, dhPrev);
     }
 
     @Override

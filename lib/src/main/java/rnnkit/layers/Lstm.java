@@ -46,7 +46,6 @@ public final class Lstm extends RecurrentLayer {
     private DMatrixRMaj[] gates = new DMatrixRMaj[0];
     private final DMatrixRMaj dc = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj heldDc = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
 
     /** A standard LSTM with PyTorch's initialization U(-1/sqrt(H), 1/sqrt(H)). */
     public Lstm(int inputSize, int hiddenSize, Rng rng) {
@@ -252,11 +251,8 @@ public final class Lstm extends RecurrentLayer {
     @Override
     void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev) {
         cellBackward(variant, dh, dc, gates[t], c[t], c[t + 1], tanhC[t], peepValues, peepGrads, da);
-        CommonOps_DDRM.multAddTransA(hIn(t), da, Wh.grad);         // dW_h += h_{t-1}^T da
-        Ops.shape(dhIn, B, H);
-        CommonOps_DDRM.multTransB(da, Wh.value, dhIn);              // dL/dh_{t-1} = da W_h^T
         dhPrev.zero();
-        addThroughMask(t, dhIn, dhPrev);
+        backThroughWh(t, da, dhPrev);                               // dW_h += h_{t-1}^T da, dh_{t-1} = da W_h^T
     }
 
     @Override

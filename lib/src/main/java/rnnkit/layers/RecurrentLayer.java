@@ -48,6 +48,7 @@ abstract class RecurrentLayer implements Recurrent {
     private final DMatrixRMaj a = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj da = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dhTotal = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
     private DMatrixRMaj dhNext = new DMatrixRMaj(1, 1);
     private DMatrixRMaj dhPrev = new DMatrixRMaj(1, 1);
     private double[] gradNorms = new double[0];
@@ -161,6 +162,17 @@ abstract class RecurrentLayer implements Recurrent {
     /** h_{t-1} as the recurrent products at step t see it. */
     DMatrixRMaj hIn(int t) {
         return hIn[t];
+    }
+
+    /**
+     * Back through the recurrent product {@code hIn(t) W_h} whose gradient is {@code dah}:
+     * {@code dW_h += h_{t-1}^T dah}, and {@code dhPrev += dah W_h^T}, taken through the dropout mask.
+     */
+    void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
+        CommonOps_DDRM.multAddTransA(hIn(t), dah, Wh.grad);
+        Ops.shape(dhIn, B, H);
+        CommonOps_DDRM.multTransB(dah, Wh.value, dhIn);
+        addThroughMask(t, dhIn, dhPrev);
     }
 
     /** dhPrev += dL/d(hIn(t)) taken back through the dropout mask to h_{t-1}. */

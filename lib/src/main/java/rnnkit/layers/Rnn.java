@@ -18,7 +18,6 @@ import rnnkit.core.Rng;
 public final class Rnn extends RecurrentLayer {
 
     private final Activation f;
-    private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
 
     /** A layer with PyTorch's default initialization U(-1/sqrt(H), 1/sqrt(H)). */
     public Rnn(int inputSize, int hiddenSize, Activation f, Rng rng) {
@@ -78,11 +77,8 @@ public final class Rnn extends RecurrentLayer {
     @Override
     void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev) {
         cellBackward(dh, h[t + 1], f, da);                      // back through f
-        CommonOps_DDRM.multAddTransA(hIn(t), da, Wh.grad);      // dW_hh += h_{t-1}^T da
-        Ops.shape(dhIn, B, H);
-        CommonOps_DDRM.multTransB(da, Wh.value, dhIn);          // dL/dh_{t-1} = da W_hh^T
         dhPrev.zero();
-        addThroughMask(t, dhIn, dhPrev);
+        backThroughWh(t, da, dhPrev);                           // dW_hh += h_{t-1}^T da, dh_{t-1} = da W_hh^T
     }
 
     @Override

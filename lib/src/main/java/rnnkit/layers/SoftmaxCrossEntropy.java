@@ -38,15 +38,7 @@ public final class SoftmaxCrossEntropy {
                 throw new IllegalArgumentException("target " + y + " of row " + i + " is not a class of " + V);
             }
             int off = i * V;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < V; j++) {
-                max = Math.max(max, scores.data[off + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < V; j++) {
-                sum += Math.exp(scores.data[off + j] - max);    // shift by the max: exp never overflows
-            }
-            double logSum = max + Math.log(sum);
+            double logSum = logSumExp(scores.data, off, V);
             if (w != 0) {
                 total += w * (logSum - scores.data[off + y]);   // -log softmax(s)_y
             }
@@ -96,18 +88,9 @@ public final class SoftmaxCrossEntropy {
         }
         int V = scores.numCols;
         for (int i = 0; i < scores.numRows; i++) {
-            int off = i * V;
-            double max = Double.NEGATIVE_INFINITY;
+            double logSum = logSumExp(scores.data, i * V, V);
             for (int j = 0; j < V; j++) {
-                max = Math.max(max, scores.data[off + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < V; j++) {
-                probs.data[off + j] = Math.exp(scores.data[off + j] - max);
-                sum += probs.data[off + j];
-            }
-            for (int j = 0; j < V; j++) {
-                probs.data[off + j] /= sum;
+                probs.data[i * V + j] = Math.exp(scores.data[i * V + j] - logSum);
             }
         }
         return probs;
@@ -125,19 +108,24 @@ public final class SoftmaxCrossEntropy {
     /** log softmax of one row of scores, as a new array. */
     public static double[] logSoftmax(DMatrixRMaj scores, int row) {
         int V = scores.numCols;
+        double logSum = logSumExp(scores.data, row * V, V);
         double[] out = new double[V];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < V; j++) {
-            max = Math.max(max, scores.data[row * V + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < V; j++) {
-            sum += Math.exp(scores.data[row * V + j] - max);
-        }
-        double logSum = max + Math.log(sum);
         for (int j = 0; j < V; j++) {
             out[j] = scores.data[row * V + j] - logSum;
         }
         return out;
+    }
+
+    /** log sum_j exp(s_j) over n entries from off, shifted by the max so that exp never overflows. */
+    private static double logSumExp(double[] s, int off, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, s[off + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += Math.exp(s[off + j] - max);
+        }
+        return max + Math.log(sum);
     }
 }
