@@ -98,6 +98,18 @@ public final class EncoderDecoder implements Module {
         return SoftmaxCrossEntropy.sequenceLoss(scores, targetOut, targetMask, dscores);
     }
 
+    /**
+     * The training step of scheduled sampling (Bengio et al., 2015): the decoder's input at each step is the true
+     * previous token with probability {@code epsilon} and otherwise a token sampled from the model's own
+     * prediction (see {@link rnnkit.decode.ScheduledSampling#mixInputs}); the loss is then computed, with a cache
+     * for {@link #backward()}, as under teacher forcing but with those inputs. epsilon = 1 is teacher forcing.
+     */
+    public double forwardScheduled(int[][] source, DMatrixRMaj sourceMask, int[][] targetIn, int[][] targetOut,
+                                   DMatrixRMaj targetMask, double epsilon, rnnkit.core.Rng rng) {
+        int[][] inputs = rnnkit.decode.ScheduledSampling.mixInputs(decoderStepper(), encode(source, sourceMask), targetIn, epsilon, rng);
+        return forward(source, sourceMask, inputs, targetOut, targetMask);
+    }
+
     /** Back through the decoder, into the encoder through its final state, and into both embeddings. */
     public void backward() {
         Sequence dh = output.backward(dscores);

@@ -143,4 +143,21 @@ class ModelsTest {
     private static int[][] slice(int[][] a, int from, int to) {
         return java.util.Arrays.copyOfRange(a, from, to);
     }
+
+    @Test
+    void scheduledSamplingWithEpsilonOneIsTeacherForcing() {
+        Rng rng = new Rng(6);
+        EncoderDecoder model = EncoderDecoder.of(Cell.GRU, 6, 5, 3, 4, 1, rng);
+        int[][] src = tokens(4, 3, 6, rng);
+        int[][] tgtIn = tokens(5, 3, 5, rng);
+        int[][] tgtOut = tokens(5, 3, 5, rng);
+        double teacher = model.forward(src, null, tgtIn, tgtOut, null);
+        assertEquals(teacher, model.forwardScheduled(src, null, tgtIn, tgtOut, null, 1.0, new Rng(1)), 1e-15);
+        double own = model.forwardScheduled(src, null, tgtIn, tgtOut, null, 0.0, new Rng(1));
+        assertTrue(Math.abs(own - teacher) > 1e-6, "fed its own samples, the model sees other inputs");
+        assertEquals(own, model.forwardScheduled(src, null, tgtIn, tgtOut, null, 0.0, new Rng(1)), 0, "same seed, same samples");
+        model.zeroGrad();
+        model.backward(); // the cached pass is the scheduled one; backward runs on it
+        assertTrue(rnnkit.train.Clip.globalNorm(model.parameters()) > 0);
+    }
 }
