@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -18,7 +19,6 @@ import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
-import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.UnresolvedReferenceException;
 import rnnkit.kernel.execution.SnippetExecutionControl;
@@ -32,13 +32,11 @@ import rnnkit.kernel.execution.SnippetExecutionControl;
  */
 final class CellEvaluator implements AutoCloseable {
 
-    /** JShell's own default imports, plus nothing else: notebooks import what they use. */
-    private static final List<String> DEFAULT_IMPORTS = List.of(
-            "java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*", "java.util.concurrent.*",
-            "java.util.function.*", "java.util.prefs.*", "java.util.regex.*", "java.util.stream.*",
+    /** JShell's own default imports and IJava's display functions: notebooks import everything else they use. */
+    private static final List<String> DEFAULT_IMPORTS = java.util.stream.Stream.concat(Snippets.DEFAULT_IMPORTS.stream(), Stream.of(
             "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.display",
             "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.updateDisplay",
-            "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.render");
+            "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.render")).toList();
 
     private static final Pattern LAST_WORD = Pattern.compile("(\\w+)\\s*$");
 
@@ -78,25 +76,11 @@ final class CellEvaluator implements AutoCloseable {
      */
     Object eval(CellSource source, int from, int to) throws CellError {
         Object value = SnippetExecutionControl.NO_VALUE;
-        String text = source.text();
-        int pos = from;
-        while (pos < to) {
+        for (Snippets.Snippet s : Snippets.split(analysis, source.text(), from, to)) {
             if (interruptRequested) {
                 throw CellError.interrupted(false);
             }
-            String rest = text.substring(pos, to);
-            CompletionInfo info = analysis.analyzeCompletion(rest);
-            if (info.completeness() == Completeness.EMPTY) {
-                break;
-            }
-            boolean complete = info.completeness().isComplete();
-            // An incomplete snippet is compiled as it is, so that javac says what is missing and where.
-            String code = complete ? info.source() : rest;
-            int consumed = complete ? rest.length() - info.remaining().length() : rest.length();
-            int lead = code.length() - code.stripLeading().length();
-            boolean showValue = !rest.substring(0, consumed).strip().endsWith(";");
-            value = evalSnippet(source, pos + lead, code.substring(lead), showValue);
-            pos += consumed;
+            value = evalSnippet(source, s.start(), s.source(), !s.endsWithSemicolon());
         }
         return value;
     }
@@ -274,25 +258,18 @@ final class CellEvaluator implements AutoCloseable {
     private Span snippetAt(String text, int at) {
         CellSource source = new CellSource("", text);
         for (CellSource.Part part : source.parts()) {
-            if (!(part instanceof CellSource.Java)) {
-                continue;
-            }
-            CellSource.Java java = (CellSource.Java) part;
-            if (at < java.start() || at > java.end()) {
-                continue;
-            }
-            int pos = java.start();
-            while (pos < java.end()) {
-                String rest = text.substring(pos, java.end());
-                CompletionInfo info = analysis.analyzeCompletion(rest);
-                int consumed = info.completeness().isComplete() ? rest.length() - info.remaining().length() : rest.length();
-                if (consumed <= 0 || at <= pos + consumed) {
-                    int lead = rest.length() - rest.stripLeading().length();
-                    return new Span(Math.min(pos + lead, at), pos + Math.max(consumed, 0));
+            if (part instanceof CellSource.Java) {
+                CellSource.Java java = (CellSource.Java) part;
+                if (at < java.start() || at > java.end()) {
+                    continue;
                 }
-                pos += consumed;
+                for (Snippets.Snippet s : Snippets.split(analysis, text, java.start(), java.end())) {
+                    if (at <= s.end()) {
+                        return new Span(Math.min(s.start(), at), s.end());
+                    }
+                }
+                return new Span(at, at);
             }
-            return new Span(pos, java.end());
         }
         return null;
     }

@@ -1,0 +1,103 @@
+package rnnkit.grader;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a solution notebook says about grading: its exercises in order (grade_id, points, solution code), its
+ * locked cells with their checksums, and everything else in order, since the code that comes before an exercise
+ * is what that exercise may use.
+ */
+public final class Assignment {
+
+    /** One exercise: its id, points, the position of its cell, and the reference solution. */
+    public record Exercise(String id, double points, int cell, String solution) {
+    }
+
+    /** A read-only cell: id, position, type, original source and checksum. */
+    public record Locked(String id, int cell, String type, String source, String checksum) {
+    }
+
+    private final String name;
+    private final Notebook notebook;
+    private final List<Exercise> exercises = new ArrayList<>();
+    private final List<Locked> locked = new ArrayList<>();
+
+    private Assignment(String name, Notebook notebook) {
+        this.name = name;
+        this.notebook = notebook;
+        Set<String> ids = new HashSet<>();
+        for (Notebook.Cell c : notebook.cells()) {
+            String id = c.gradeId();
+            if (id != null && !ids.add(id)) {
+                throw new NotebookException(notebook.where() + ": grade_id '" + id + "' is used twice in the solution notebook");
+            }
+            if (c.isExercise()) {
+                if (!c.isCode()) {
+                    throw new NotebookException(notebook.where() + ": exercise '" + id + "' is not a code cell");
+                }
+                if (!c.source().contains("// BEGIN SOLUTION") || !c.source().contains("// END SOLUTION")) {
+                    throw new NotebookException(notebook.where() + ": exercise '" + id + "' has no // BEGIN SOLUTION ... // END SOLUTION region");
+                }
+                exercises.add(new Exercise(id, c.points(), c.index(), c.source()));
+            } else if (c.isLocked()) {
+                locked.add(new Locked(id, c.index(), c.type(), c.source(), checksum(c.type(), c.source())));
+            }
+        }
+    }
+
+    /** The assignment of a solution notebook, named after its file ("00-tour.ipynb" is "00-tour"). */
+    public static Assignment load(Path solutionNotebook) {
+        String file = solutionNotebook.getFileName().toString();
+        return new Assignment(file.replaceFirst("\\.ipynb$", ""), Notebook.read(solutionNotebook));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Notebook notebook() {
+        return notebook;
+    }
+
+    public List<Exercise> exercises() {
+        return exercises;
+    }
+
+    public List<Locked> locked() {
+        return locked;
+    }
+
+    public double maxScore() {
+        return exercises.stream().mapToDouble(Exercise::points).sum();
+    }
+
+    /** The code of every code cell before cell {@code index} of the solution notebook, in order. */
+    List<String> codeBefore(int index) {
+        List<String> out = new ArrayList<>();
+        for (Notebook.Cell c : notebook.cells()) {
+            if (c.index() < index && c.isCode()) {
+                out.add(c.source());
+            }
+        }
+        return out;
+    }
+
+    /** SHA-256 of a cell's type and source (line endings normalized), as recorded in released notebooks. */
+    public static String checksum(String type, String source) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update((type + "\n" + source.replace("\r\n", "\n")).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

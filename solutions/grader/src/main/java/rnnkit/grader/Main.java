@@ -1,0 +1,275 @@
+package rnnkit.grader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import rnnkit.ui.ProgressBar;
+
+/**
+ * The grader's command line, behind {@code ./build.sh grade}, {@code release} and {@code gradescope}:
+ * <pre>
+ *   grade SUBMISSION.ipynb... | DIR [--out DIR] [--format text|json|gradescope|csv] [--jobs N] [--timeout S]
+ *         [--submission-timeout S] [--force] [--feedback]
+ *   release [DIR] [--bundle [ZIP]]
+ *   check-release
+ *   gradescope [OUT.zip]
+ *   autograde [--root /autograder]
+ * </pre>
+ * Every command takes {@code --kit PATH}, the kit's root (build.sh passes it).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        } catch (IOException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** A wrong command line; the message says what to write instead. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static int run(String[] args) throws IOException {
+        Options o = Options.parse(args);
+        Path kit = Path.of(o.value("--kit", ".")).toAbsolutePath().normalize();
+        switch (o.command) {
+            case "grade":
+                return grade(kit, o);
+            case "release": {
+                if (o.flags.contains("--bundle")) {
+                    Path zip = Path.of(o.value("--bundle", "target/rnn-course-kit-student.zip"));
+                    Release.bundle(kit, zip.isAbsolute() ? zip : kit.resolve(zip));
+                    System.out.println("wrote the student bundle " + zip + " (no solutions, no hidden tests)");
+                    return 0;
+                }
+                Path out = o.positional.isEmpty() ? kit.resolve("notebooks") : Path.of(o.positional.get(0));
+                for (Path p : Release.release(kit.resolve("solutions/notebooks"), out)) {
+                    System.out.println("released " + p);
+                }
+                return 0;
+            }
+            case "check-release": {
+                List<String> problems = Release.outdated(kit.resolve("solutions/notebooks"), kit.resolve("notebooks"));
+                problems.forEach(p -> System.err.println("out of date: " + p));
+                if (!problems.isEmpty()) {
+                    System.err.println("notebooks/ must be regenerated from solutions/notebooks/: run ./build.sh release");
+                }
+                return problems.isEmpty() ? 0 : 1;
+            }
+            case "gradescope": {
+                Path zip = Path.of(o.positional.isEmpty() ? "target/rnnkit-gradescope.zip" : o.positional.get(0));
+                Path target = zip.isAbsolute() ? zip : Path.of("").toAbsolutePath().resolve(zip);
+                Gradescope.bundle(kit, target);
+                System.out.println("wrote the Gradescope autograder " + target);
+                return 0;
+            }
+            case "autograde":
+                return Gradescope.autograde(kit, Path.of(o.value("--root", "/autograder")));
+            default:
+                throw new UsageException("unknown command '" + o.command + "'; the commands are grade, release, check-release, gradescope, autograde");
+        }
+    }
+
+    private static int grade(Path kit, Options o) throws IOException {
+        if (o.positional.isEmpty()) {
+            throw new UsageException("grade needs submissions: ./build.sh grade SUBMISSION.ipynb... or a folder of them");
+        }
+        String format = o.value("--format", "text");
+        if (!List.of("text", "json", "gradescope", "csv").contains(format)) {
+            throw new UsageException("--format must be text, json, gradescope or csv, not '" + format + "'");
+        }
+        int jobs = o.number("--jobs", 1);
+        Grader.Limits limits = new Grader.Limits(Duration.ofSeconds(o.number("--timeout", 10)),
+                Duration.ofSeconds(o.number("--submission-timeout", 600)), 64 * 1024, 256);
+        Path out = o.has("--out") ? Path.of(o.value("--out", null)) : null;
+        boolean force = o.flags.contains("--force");
+        boolean feedback = o.flags.contains("--feedback");
+        Map<String, Path> submissions = submissions(o.positional);
+        if (submissions.isEmpty()) {
+            throw new UsageException("no .ipynb files in " + o.positional);
+        }
+        if (feedback && out == null) {
+            throw new UsageException("--feedback needs --out DIR, where the feedback notebooks go");
+        }
+        List<Results.Submission> results = new ArrayList<>();
+        try (Grader grader = new Grader(kit, limits)) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
+            Map<String, Future<Results.Submission>> futures = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> e : submissions.entrySet()) {
+                futures.put(e.getKey(), pool.submit(() -> gradeOne(grader, e.getKey(), e.getValue(), out, force, feedback)));
+            }
+            try (ProgressBar bar = ProgressBar.start("grading", futures.size()).unit("submission")) {
+                for (Future<Results.Submission> f : futures.values()) {
+                    results.add(f.get());
+                    bar.step();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("grading failed: " + e, e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        switch (format) {
+            case "json":
+                System.out.print(Reports.json(results));
+                if (out != null) {
+                    Reports.write(out.resolve("results.json"), Reports.json(results));
+                }
+                break;
+            case "gradescope":
+                for (Results.Submission s : results) {
+                    if (out != null) {
+                        Reports.write(out.resolve(fileName(s.student()) + ".gradescope.json"), Reports.gradescope(s));
+                    }
+                    if (results.size() == 1) {
+                        System.out.print(Reports.gradescope(s));
+                    }
+                }
+                break;
+            case "csv":
+                System.out.print(Reports.csv(results));
+                if (out != null) {
+                    Reports.write(out.resolve("gradebook.csv"), Reports.csv(results));
+                }
+                break;
+            default:
+                results.forEach(s -> System.out.print(Reports.text(s)));
+        }
+        return 0;
+    }
+
+    private static Results.Submission gradeOne(Grader grader, String student, Path file, Path out, boolean force,
+                                               boolean feedback) throws IOException {
+        Path saved = out == null ? null : out.resolve(fileName(student) + ".json");
+        if (saved != null && !force && Files.exists(saved)) {
+            return Reports.fromJson(Files.readString(saved)); // graded by an earlier run: resume
+        }
+        Results.Submission s = grader.grade(file, student);
+        if (saved != null) {
+            Reports.write(saved, Reports.json(s));
+            if (feedback && s.error() == null) {
+                Reports.feedback(file, s).write(out.resolve(fileName(student) + ".feedback.ipynb"));
+            }
+        }
+        return s;
+    }
+
+    /** Student id to submission file: a file's id is its name; in a folder, its path inside the folder. */
+    static Map<String, Path> submissions(List<String> paths) throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (String arg : paths) {
+            Path p = Path.of(arg);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> files = Files.walk(p)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".ipynb") && !f.toString().contains(".ipynb_checkpoints")
+                            && !f.toString().endsWith(".feedback.ipynb")).sorted().collect(Collectors.toList())) {
+                        out.put(p.relativize(f).toString().replaceFirst("\\.ipynb$", ""), f);
+                    }
+                }
+            } else if (Files.isRegularFile(p)) {
+                String id = p.getFileName().toString().replaceFirst("\\.ipynb$", "");
+                if (out.containsKey(id) && p.toAbsolutePath().getParent().getFileName() != null) {
+                    id = p.toAbsolutePath().getParent().getFileName() + "/" + id; // two files of the same name
+                }
+                for (int n = 2; out.containsKey(id); n++) {
+                    id = id.replaceFirst("~\\d+$", "") + "~" + n;
+                }
+                out.put(id, p);
+            } else {
+                throw new UsageException("no such file or folder: " + p);
+            }
+        }
+        return out;
+    }
+
+    private static String fileName(String student) {
+        return student.replace('/', '_').replace('\\', '_');
+    }
+
+    /** The command line: a command, positional arguments, --name value options and --flags. */
+    static final class Options {
+        String command;
+        final List<String> positional = new ArrayList<>();
+        final Map<String, String> values = new LinkedHashMap<>();
+        final List<String> flags = new ArrayList<>();
+        private static final List<String> WITH_VALUE = List.of("--kit", "--out", "--format", "--jobs", "--timeout",
+                "--submission-timeout", "--root");
+        private static final List<String> FLAGS = List.of("--force", "--feedback", "--bundle");
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            if (args.length == 0) {
+                throw new UsageException("no command; the commands are grade, release, check-release, gradescope, autograde");
+            }
+            o.command = args[0];
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                if (WITH_VALUE.contains(a)) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException(a + " needs a value");
+                    }
+                    o.values.put(a, args[++i]);
+                } else if (FLAGS.contains(a)) {
+                    o.flags.add(a);
+                    if (a.equals("--bundle") && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        o.values.put(a, args[++i]);
+                    }
+                } else if (a.startsWith("--")) {
+                    throw new UsageException("unknown option " + a);
+                } else {
+                    o.positional.add(a);
+                }
+            }
+            return o;
+        }
+
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        String value(String name, String fallback) {
+            return values.getOrDefault(name, fallback);
+        }
+
+        int number(String name, int fallback) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n <= 0) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new UsageException(name + " needs a positive whole number, got '" + v + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package rnnkit.grader;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Student notebooks from the solution notebooks: every {@code // BEGIN SOLUTION ... // END SOLUTION} region
+ * becomes a stub that throws "not implemented yet", outputs are cleared, read-only cells are made read-only in
+ * Jupyter ({@code editable}/{@code deletable} false) and get the checksum of their source, and cells marked
+ * {@code rnnkit.solution_only} are left out.
+ */
+public final class Release {
+
+    private static final Pattern REGION = Pattern.compile(
+            "(?m)^([ \\t]*)// BEGIN SOLUTION[^\\n]*\\n(?s:.*?)^[ \\t]*// END SOLUTION[^\\n]*(\\n|$)");
+
+    private Release() {
+    }
+
+    /** The student version of one solution notebook. */
+    public static Notebook studentVersion(Notebook solution, String name) {
+        Notebook nb = solution.copy();
+        List<Notebook.Cell> kept = new ArrayList<>();
+        for (Notebook.Cell c : nb.cells()) {
+            JsonObject rnnkit = c.metadata().has("rnnkit") ? c.metadata().getAsJsonObject("rnnkit") : null;
+            if (rnnkit != null && rnnkit.has("solution_only") && rnnkit.get("solution_only").getAsBoolean()) {
+                continue;
+            }
+            c.clearOutputs();
+            if (c.isExercise()) {
+                c.setSource(stub(c.source(), c.gradeId()));
+            } else if (c.isLocked()) {
+                c.metadata().addProperty("editable", false);
+                c.metadata().addProperty("deletable", false);
+                c.nbgrader().addProperty("checksum", Assignment.checksum(c.type(), c.source()));
+            }
+            kept.add(c);
+        }
+        nb.setCells(kept);
+        JsonObject meta = new JsonObject();
+        meta.addProperty("notebook", name);
+        nb.metadata().add("rnnkit", meta);
+        return nb;
+    }
+
+    /** Replaces each solution region with a stub at the region's indentation. */
+    static String stub(String source, String gradeId) {
+        Matcher m = REGION.matcher(source);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String indent = m.group(1);
+            m.appendReplacement(out, Matcher.quoteReplacement(indent + "// YOUR CODE HERE\n" + indent
+                    + "throw new UnsupportedOperationException(\"not implemented yet: exercise " + gradeId + "\");" + m.group(2)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Writes the student version of every solution notebook into {@code out}; returns the files written. */
+    public static List<Path> release(Path solutions, Path out) throws IOException {
+        List<Path> written = new ArrayList<>();
+        for (Path p : solutionNotebooks(solutions)) {
+            Path target = out.resolve(p.getFileName());
+            studentVersion(Notebook.read(p), name(p)).write(target);
+            written.add(target);
+        }
+        return written;
+    }
+
+    /** What is wrong with {@code notebooks} compared with a fresh release: missing or out-of-date files. */
+    public static List<String> outdated(Path solutions, Path notebooks) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path p : solutionNotebooks(solutions)) {
+            Path student = notebooks.resolve(p.getFileName());
+            if (!Files.exists(student)) {
+                problems.add(student + " is missing");
+            } else if (!studentVersion(Notebook.read(p), name(p)).sameContent(Notebook.read(student))) {
+                problems.add(student + " differs from the release of " + p);
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * A zip for students: the kit without {@code solutions/} (no solution notebooks, no hidden tests, no grader),
+     * with freshly released notebooks. {@code kit} is the kit's root; build outputs and git data are left out.
+     */
+    public static void bundle(Path kit, Path zip) throws IOException {
+        Path tmp = Files.createTempDirectory("rnnkit-release-");
+        try {
+            release(kit.resolve("solutions/notebooks"), tmp);
+            try (Zip z = new Zip(zip); Stream<Path> files = Files.walk(kit)) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().collect(Collectors.toList())) {
+                    String rel = kit.relativize(f).toString().replace('\\', '/');
+                    if (rel.startsWith("solutions/") || rel.startsWith(".git/") || rel.contains("/target/")
+                            || rel.startsWith("target/") || rel.startsWith("notebooks/") || f.equals(zip.toAbsolutePath())) {
+                        continue;
+                    }
+                    z.add("rnn-course-kit/" + rel, f);
+                }
+                try (Stream<Path> released = Files.list(tmp)) {
+                    for (Path f : released.sorted().collect(Collectors.toList())) {
+                        z.add("rnn-course-kit/notebooks/" + f.getFileName(), f);
+                    }
+                }
+            }
+        } finally {
+            Grader.deleteTree(tmp);
+        }
+    }
+
+    static List<Path> solutionNotebooks(Path solutions) throws IOException {
+        try (Stream<Path> files = Files.list(solutions)) {
+            return files.filter(f -> f.toString().endsWith(".ipynb")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    static String name(Path notebook) {
+        return notebook.getFileName().toString().replaceFirst("\\.ipynb$", "");
+    }
+}

@@ -1,0 +1,34 @@
+package rnnkit.grader;
+
+import java.util.List;
+import rnnkit.grader.runner.ExerciseRunner.TestResult;
+
+/** What grading produces, per exercise and per submission. */
+public final class Results {
+
+    private Results() {
+    }
+
+    /** How an exercise went. */
+    public enum Status {
+        PASSED, PARTIAL, FAILED, COMPILE_ERROR, TIMEOUT, CRASHED, MISSING, NOT_GRADED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    /** One exercise: its score out of its points, why, each hidden test, and what the code printed. */
+    public record Exercise(String id, double points, double score, Status status, String feedback,
+                           List<TestResult> tests, String output) {
+    }
+
+    /**
+     * One submission: the student (from the file name), the file, which notebook it is, the total, each
+     * exercise, notes (tampered or duplicated cells), a fatal error if it could not be graded at all, and the
+     * time taken.
+     */
+    public record Submission(String student, String file, String notebook, double score, double maxScore,
+                             List<Exercise> exercises, List<String> notes, String error, double seconds) {
+    }
+}
