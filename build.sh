@@ -3,6 +3,7 @@
 set -euo pipefail
 
 KIT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CALLER_DIR="$PWD" # paths given to grade, release and gradescope are relative to where the command was typed
 cd "$KIT"
 
 # Debian's Jupyter lives on /usr/bin/python3; a pyenv or venv python3 first on PATH usually lacks it.
@@ -25,6 +26,15 @@ RNN course kit
   ./build.sh notebook                setup if needed, then Jupyter Notebook on notebooks/ at localhost
   ./build.sh test                    every test of the kit: library and kernel unit tests, then real-Jupyter
                                      tests (all notebooks executed, protocol, offline plots in Chromium)
+  ./build.sh release [DIR] [--bundle [ZIP]]
+                                     student notebooks from solutions/notebooks/ into notebooks/ (or DIR);
+                                     --bundle: a zip for students without solutions or hidden tests
+  ./build.sh grade SUBMISSION.ipynb... | DIR [--out DIR] [--format text|json|gradescope|csv]
+                   [--jobs N] [--timeout S] [--submission-timeout S] [--force] [--feedback]
+                                     grade submissions with the hidden tests (see README.md, Grading)
+  ./build.sh gradescope [OUT.zip]    the Gradescope autograder zip
+  ./build.sh run-solutions [NB...]   execute solution notebooks in place, so that they are committed with
+                                     their outputs (all of solutions/notebooks/ by default)
   ./build.sh classpath               print the class path of the library and its dependencies (for your
                                      own IJava/JJava installation, see README.md)
   ./build.sh example char-lm [opts]  the library's runnable example: a character LSTM on tiny Shakespeare
@@ -79,7 +89,7 @@ then run ./build.sh again (set RNNKIT_PYTHON to the python that has Jupyter if i
 }
 
 sources_hash() {
-  find pom.xml lib environment/kernel -path '*/target' -prune -o -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print0 \
+  find pom.xml lib environment/kernel $( [ -d solutions/grader ] && echo solutions/grader ) -path '*/target' -prune -o -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
 
@@ -90,6 +100,9 @@ build() {
   mkdir -p "$SPEC_DIR/jars"
   cp environment/kernel/target/jars/*.jar "$SPEC_DIR/jars/"
   cp environment/kernel/target/rnnkit-kernel-*.jar "$SPEC_DIR/jars/"
+  if [ -f solutions/grader/pom.xml ]; then
+    cp solutions/grader/target/rnnkit-grader-*.jar solutions/grader/target/jars/
+  fi
   local java mvn_bin
   java="$(java_bin)"; mvn_bin="$(command -v mvn)"
   "$PYTHON" - "$SPEC_DIR/kernel.json" "$java" "$KIT" "$mvn_bin" <<'EOF'
@@ -123,6 +136,10 @@ setup() {
   say "ready. Next: ./build.sh notebook"
 }
 
+grader() {
+  (cd "$CALLER_DIR" && "$(java_bin)" -cp "$KIT/solutions/grader/target/jars/*" rnnkit.grader.Main "$@" --kit "$KIT")
+}
+
 setup_if_needed() {
   if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(sources_hash)" ] && jupyter kernelspec list 2>/dev/null | grep -q "^ *$KERNEL_NAME "; then
     return 0
@@ -146,6 +163,10 @@ case "$cmd" in
     setup_if_needed
     say "unit tests (Maven)"
     mvn -B -q verify
+    if [ -d solutions/notebooks ]; then
+      say "student notebooks are up to date with solutions/notebooks/"
+      grader check-release
+    fi
     say "Jupyter tests (real kernel, real notebooks)"
     "$PYTHON" -m unittest discover -s environment/tests -p 'test_*.py' -v ;;
   classpath)
@@ -155,6 +176,19 @@ case "$cmd" in
     mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
     echo "$(ls "$KIT"/lib/target/rnnkit-lib-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat "$deps")"
     rm -f "$deps" ;;
+  run-solutions)
+    [ -d solutions/notebooks ] || fail "'$cmd' is for instructors: it needs solutions/"
+    setup_if_needed
+    [ $# -gt 0 ] || set -- solutions/notebooks/*.ipynb
+    for nb in "$@"; do
+      say "executing $nb"
+      jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name="$KERNEL_NAME" \
+        --ExecutePreprocessor.timeout=600 "$nb"
+    done ;;
+  release|grade|gradescope)
+    [ -f solutions/grader/pom.xml ] || fail "'$cmd' is for instructors: it needs solutions/, which a student bundle does not have."
+    setup_if_needed
+    if [ "$cmd" = gradescope ]; then grader gradescope "$@"; else grader "$cmd" "$@"; fi ;;
   example)
     name="${1:-}"
     [ $# -gt 0 ] && shift

@@ -62,8 +62,9 @@ public final class Main {
                 return grade(kit, o);
             case "release": {
                 if (o.flags.contains("--bundle")) {
-                    Path zip = Path.of(o.value("--bundle", "target/rnn-course-kit-student.zip"));
-                    Release.bundle(kit, zip.isAbsolute() ? zip : kit.resolve(zip));
+                    Path zip = o.has("--bundle") ? Path.of(o.value("--bundle", null)).toAbsolutePath()
+                            : kit.resolve("target/rnn-course-kit-student.zip");
+                    Release.bundle(kit, zip);
                     System.out.println("wrote the student bundle " + zip + " (no solutions, no hidden tests)");
                     return 0;
                 }
@@ -82,8 +83,8 @@ public final class Main {
                 return problems.isEmpty() ? 0 : 1;
             }
             case "gradescope": {
-                Path zip = Path.of(o.positional.isEmpty() ? "target/rnnkit-gradescope.zip" : o.positional.get(0));
-                Path target = zip.isAbsolute() ? zip : Path.of("").toAbsolutePath().resolve(zip);
+                Path target = o.positional.isEmpty() ? kit.resolve("target/rnnkit-gradescope.zip")
+                        : Path.of(o.positional.get(0)).toAbsolutePath();
                 Gradescope.bundle(kit, target);
                 System.out.println("wrote the Gradescope autograder " + target);
                 return 0;

@@ -60,7 +60,7 @@ public final class Notebook {
         try {
             root = JsonParser.parseString(text);
         } catch (JsonParseException e) {
-            String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            String reason = (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()).split("\\R")[0]; // not gson's help links
             throw new NotebookException(where + ": is not valid JSON (" + reason + "); was the file cut short or edited by hand?");
         }
         if (!root.isJsonObject() || !root.getAsJsonObject().has("cells")) {
@@ -135,12 +135,7 @@ public final class Notebook {
 
     /** Content equality, ignoring formatting (how the JSON is laid out, and how sources are split into lines). */
     public boolean sameContent(Notebook other) {
-        return normalized(json).equals(normalized(other.json));
-    }
-
-    private static JsonElement normalized(JsonElement e) {
-        JsonElement s = sorted(e);
-        return s;
+        return sorted(json).equals(sorted(other.json));
     }
 
     private static JsonElement sorted(JsonElement e) {

@@ -35,6 +35,7 @@ public final class Release {
                 continue;
             }
             c.clearOutputs();
+            c.metadata().remove("execution"); // when the solution ran: nothing a student needs
             if (c.isExercise()) {
                 c.setSource(stub(c.source(), c.gradeId()));
             } else if (c.isLocked()) {
