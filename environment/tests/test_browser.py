@@ -27,7 +27,7 @@ class OfflinePlots(unittest.TestCase):
             raise AssertionError("Chromium is needed for this test: apt-get install chromium")
         cls.tmp = tempfile.TemporaryDirectory()
         cls.dir = Path(cls.tmp.name)
-        nb, _ = execute(KIT / "notebooks/00-tour.ipynb")
+        nb, _ = execute(KIT / "solutions/notebooks/00-tour.ipynb")
         assert not errors(nb), errors(nb)
         cls.figures = sum(1 for c in nb.cells for o in c.get("outputs", [])
                           if "text/html" in o.get("data", {}) and 'class="rnnkit-plot"' in o["data"]["text/html"])

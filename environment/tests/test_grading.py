@@ -11,6 +11,8 @@ import unittest
 import zipfile
 from pathlib import Path
 
+import nbformat
+
 from kit import KIT
 
 SOLUTION = KIT / "solutions/notebooks/00-tour.ipynb"
@@ -67,6 +69,7 @@ class GradeFromTheCommandLine(unittest.TestCase):
         g = json.loads((self.out / "alice.gradescope.json").read_text())
         self.assertEqual(5, g["score"])
         self.assertEqual({"name", "score", "max_score", "status", "output", "visibility"}, set(g["tests"][0]))
+        nbformat.validate(nbformat.read(str(self.out / "bob.feedback.ipynb"), 4))
         fb = json.loads((self.out / "bob.feedback.ipynb").read_text())
         notes = ["".join(c["source"]) for c in fb["cells"] if "Feedback on" in "".join(c["source"])]
         self.assertEqual(2, len(notes), "one feedback cell per exercise")
@@ -81,6 +84,10 @@ class GradeFromTheCommandLine(unittest.TestCase):
 
 
 class Bundles(unittest.TestCase):
+
+    def test_released_notebooks_are_valid_nbformat(self):
+        for path in sorted(KIT.glob("notebooks/*.ipynb")):
+            nbformat.validate(nbformat.read(str(path), 4))
 
     def test_the_student_bundle_has_no_solutions_or_hidden_tests(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -114,7 +114,7 @@ public final class Notebook {
 
     /** The JSON as Jupyter writes it: keys sorted, one-space indent, sources as lists of lines. */
     public String toJson() {
-        Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+        Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create(); // nbformat requires execution_count: null
         String pretty = gson.toJson(sorted(json));
         return oneSpaceIndent(pretty) + "\n";
     }
