@@ -127,8 +127,32 @@ final class Sources {
         return out.toString();
     }
 
+    /**
+     * JShell's kind of a snippet. JShell calls a call of a method it has not seen ERRONEOUS (the grader's JShell
+     * has none of the notebook's definitions); such a snippet that parses as a statement is one.
+     */
     private Snippet.Kind kind(Snippets.Snippet s) {
         List<Snippet> parsed = analysis.sourceToSnippets(s.source());
-        return parsed.isEmpty() ? Snippet.Kind.ERRONEOUS : parsed.get(0).kind();
+        Snippet.Kind kind = parsed.isEmpty() ? Snippet.Kind.ERRONEOUS : parsed.get(0).kind();
+        return kind == Snippet.Kind.ERRONEOUS && parsesAsStatement(s.source()) ? Snippet.Kind.STATEMENT : kind;
+    }
+
+    /** Whether the code parses (parsing only: nothing is resolved) as statements of a method body. */
+    static boolean parsesAsStatement(String code) {
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        javax.tools.DiagnosticCollector<javax.tools.JavaFileObject> diagnostics = new javax.tools.DiagnosticCollector<>();
+        javax.tools.JavaFileObject unit = new javax.tools.SimpleJavaFileObject(
+                java.net.URI.create("string:///Probe.java"), javax.tools.JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return "class Probe { void probe() {\n" + code + "\n} }";
+            }
+        };
+        try {
+            ((com.sun.source.util.JavacTask) javac.getTask(null, null, diagnostics, List.of("-proc:none"), null, List.of(unit))).parse();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        return diagnostics.getDiagnostics().stream().noneMatch(d -> d.getKind() == javax.tools.Diagnostic.Kind.ERROR);
     }
 }
