@@ -30,48 +30,38 @@ final class Javac {
 
     /** Compiles the sources into {@code out}; returns the errors (none: it compiled). */
     static List<Problem> compile(List<Sources.Generated> sources, List<Path> classpath, Path out) {
+        List<JavaFileObject> units = new ArrayList<>();
+        for (Sources.Generated g : sources) {
+            units.add(new Source(g));
+        }
+        return run(classpath, out, fm -> units);
+    }
+
+    /** Compiles plain Java files (the hidden tests). */
+    static List<Problem> compileFiles(List<Path> files, List<Path> classpath, Path out) {
+        return run(classpath, out, fm -> fm.getJavaFileObjectsFromPaths(files));
+    }
+
+    private static List<Problem> run(List<Path> classpath, Path out,
+                                     java.util.function.Function<StandardJavaFileManager, Iterable<? extends JavaFileObject>> units) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("the grader needs a JDK (javac), not a JRE");
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        List<JavaFileObject> units = new ArrayList<>();
-        for (Sources.Generated g : sources) {
-            units.add(new Source(g));
-        }
-        List<String> options = List.of("-proc:none", "-g", "-nowarn", "-encoding", "UTF-8", "-implicit:none",
-                "-d", out.toString(), "-cp", classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-            javac.getTask(null, files, diagnostics, options, null, units).call();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        List<Problem> problems = new ArrayList<>();
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            if (d.getKind() == Diagnostic.Kind.ERROR) {
-                String name = d.getSource() == null ? "?" : ((Source) d.getSource()).className;
-                problems.add(new Problem(name, d.getLineNumber(), d.getColumnNumber(), d.getMessage(Locale.ROOT)));
-            }
-        }
-        return problems;
-    }
-
-    /** Compiles plain Java files (the hidden tests). */
-    static List<Problem> compileFiles(List<Path> files, List<Path> classpath, Path out) {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = List.of("-proc:none", "-g", "-nowarn", "-encoding", "UTF-8", "-implicit:none",
                 "-d", out.toString(), "-cp", classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
         try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-            javac.getTask(null, fm, diagnostics, options, null, fm.getJavaFileObjectsFromPaths(files)).call();
+            javac.getTask(null, fm, diagnostics, options, null, units.apply(fm)).call();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         List<Problem> problems = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {
-                problems.add(new Problem(d.getSource() == null ? "?" : d.getSource().getName(), d.getLineNumber(),
-                        d.getColumnNumber(), d.getMessage(Locale.ROOT)));
+                JavaFileObject src = d.getSource();
+                String name = src instanceof Source ? ((Source) src).className : src == null ? "?" : src.getName();
+                problems.add(new Problem(name, d.getLineNumber(), d.getColumnNumber(), d.getMessage(Locale.ROOT)));
             }
         }
         return problems;
