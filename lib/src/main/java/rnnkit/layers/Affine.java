@@ -4,7 +4,7 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import rnnkit.core.Init;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Ops;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
@@ -15,7 +15,7 @@ import rnnkit.core.Sequence;
  * (B&times;D) or on every step of a sequence at once ("temporal affine"), which stacks the T steps and does one
  * (T&middot;B)&times;D by D&times;M product.
  */
-public final class Affine implements Module {
+public final class Affine implements Trainable {
 
     private final Parameter W;
     private final Parameter b;

@@ -2,7 +2,7 @@ package rnnkit.layers;
 
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Ops;
 import rnnkit.core.Parameter;
 import rnnkit.core.Sequence;
@@ -26,7 +26,7 @@ public final class Bidirectional implements Recurrent {
         }
         this.forward = forward;
         this.backward = backward;
-        this.params = Module.prefixed("forward", forward, "backward", backward);
+        this.params = Trainable.prefixed("forward", forward, "backward", backward);
     }
 
     @Override

@@ -3,7 +3,7 @@ package rnnkit.layers;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import rnnkit.core.Init;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
@@ -14,7 +14,7 @@ import rnnkit.core.Sequence;
  * pass adds each output gradient into the row it came from; a token used several times in a batch gets the sum
  * of its gradients (scatter-add).
  */
-public final class Embedding implements Module {
+public final class Embedding implements Trainable {
 
     private final Parameter E;
     private int[][] ids;

@@ -3,7 +3,7 @@ package rnnkit.layers;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import rnnkit.core.Init;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Sequence;
 
@@ -13,7 +13,7 @@ import rnnkit.core.Sequence;
  * {@code beta} (1&times;D) at every step. Unlike batch normalization it needs no statistics across the batch or
  * across time, which is why it suits recurrent networks.
  */
-public final class LayerNorm implements Module {
+public final class LayerNorm implements Trainable {
 
     private final Parameter gamma;
     private final Parameter beta;

@@ -1,7 +1,7 @@
 package rnnkit.layers;
 
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Sequence;
 
 /**
@@ -11,7 +11,7 @@ import rnnkit.core.Sequence;
  * <p>{@code forward} keeps a cache that the next {@code backward} uses (backpropagation through time over the
  * whole sequence); {@code step} advances one step without any cache, for decoding and sampling.
  */
-public interface Recurrent extends Module {
+public interface Recurrent extends Trainable {
 
     int inputSize();
 

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
@@ -15,7 +15,7 @@ import rnnkit.reg.Dropout;
  * step. Optionally with dropout between layers, on the non-recurrent connections only (Zaremba et al., 2014), or
  * with one mask per sequence (Gal &amp; Ghahramani, 2016). Its state is one {@link State} per layer, bottom first.
  */
-public final class Stacked implements Module {
+public final class Stacked implements Trainable {
 
     private final List<Recurrent> layers;
     private final List<Parameter> params;
@@ -37,7 +37,7 @@ public final class Stacked implements Module {
             named[2 * l] = "layer" + l;
             named[2 * l + 1] = layers.get(l);
         }
-        this.params = Module.prefixed(named);
+        this.params = Trainable.prefixed(named);
     }
 
     /** One layer. */

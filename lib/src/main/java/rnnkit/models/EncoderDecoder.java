@@ -3,7 +3,7 @@ package rnnkit.models;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
@@ -22,7 +22,7 @@ import rnnkit.layers.State;
  * previous tokens. Padded sources keep their state over padding, so the encoder's final state is each source's
  * own.
  */
-public final class EncoderDecoder implements Module {
+public final class EncoderDecoder implements Trainable {
 
     private final Embedding sourceEmbedding;
     private final Stacked encoder;
@@ -49,7 +49,7 @@ public final class EncoderDecoder implements Module {
         this.targetEmbedding = targetEmbedding;
         this.decoder = decoder;
         this.output = output;
-        this.params = Module.prefixed("sourceEmbedding", sourceEmbedding, "encoder", encoder,
+        this.params = Trainable.prefixed("sourceEmbedding", sourceEmbedding, "encoder", encoder,
                 "targetEmbedding", targetEmbedding, "decoder", decoder, "output", output);
     }
 

@@ -3,7 +3,7 @@ package rnnkit.models;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
@@ -19,7 +19,7 @@ import rnnkit.layers.State;
  * A recurrent language model: embedding, a stack of recurrent layers, and an output layer over the vocabulary,
  * trained to predict each next token: {@code L = mean_t -log P(y_t | x_1..x_t)}.
  */
-public final class LanguageModel implements Module {
+public final class LanguageModel implements Trainable {
 
     private final Embedding embedding;
     private final Stacked rnn;
@@ -35,7 +35,7 @@ public final class LanguageModel implements Module {
         this.embedding = embedding;
         this.rnn = rnn;
         this.output = output;
-        this.params = Module.prefixed("embedding", embedding, "rnn", rnn, "output", output);
+        this.params = Trainable.prefixed("embedding", embedding, "rnn", rnn, "output", output);
     }
 
     /** V tokens, embeddings of size E, {@code layers} layers of {@code cell} with H units. */

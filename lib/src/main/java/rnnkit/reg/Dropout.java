@@ -2,7 +2,7 @@ package rnnkit.reg;
 
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
@@ -17,7 +17,7 @@ import rnnkit.core.Sequence;
  * of Zaremba et al. (2014). Dropout on the recurrent connection itself lives in the recurrent layers
  * ({@code recurrentDropout}).
  */
-public final class Dropout implements Module {
+public final class Dropout implements Trainable {
 
     private final double p;
     private final boolean oneMaskPerSequence;

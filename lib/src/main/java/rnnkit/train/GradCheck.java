@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import tech.tablesaw.api.DoubleColumn;
@@ -90,11 +90,11 @@ public final class GradCheck {
      * runs forward and backward, accumulating gradients. Checks every entry of parameters with at most
      * {@code maxEntries} entries, and a random sample of that many of larger ones.
      */
-    public static Report check(Module module, DoubleSupplier loss, Runnable forwardBackward, int maxEntries, Rng rng) {
+    public static Report check(Trainable module, DoubleSupplier loss, Runnable forwardBackward, int maxEntries, Rng rng) {
         return check(module.parameters(), loss, forwardBackward, maxEntries, rng);
     }
 
-    /** As {@link #check(Module, DoubleSupplier, Runnable, int, Rng)}, for any list of value/gradient pairs. */
+    /** As {@link #check(Trainable, DoubleSupplier, Runnable, int, Rng)}, for any list of value/gradient pairs. */
     public static Report check(List<Parameter> targets, DoubleSupplier loss, Runnable forwardBackward, int maxEntries, Rng rng) {
         return check(targets, loss, forwardBackward, maxEntries, rng, Stencil.TWO_POINT);
     }

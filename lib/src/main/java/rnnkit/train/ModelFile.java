@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 
 /**
@@ -23,7 +23,7 @@ import rnnkit.core.Parameter;
  *   int    1                       (format version)
  *   int    n                       (number of parameters)
  *   n times:
- *     UTF    name                  (as in Module.parameters(), e.g. "rnn.layer0.Wh")
+ *     UTF    name                  (as in Trainable.parameters(), e.g. "rnn.layer0.Wh")
  *     int    rows, int cols
  *     double rows*cols values, row by row
  * </pre>
@@ -38,7 +38,7 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    public static void save(Module model, Path file) throws IOException {
+    public static void save(Trainable model, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
@@ -63,7 +63,7 @@ public final class ModelFile {
     }
 
     /** Reads the values into {@code model}'s parameters; the file must have exactly those names and shapes. */
-    public static void load(Module model, Path file) throws IOException {
+    public static void load(Trainable model, Path file) throws IOException {
         Map<String, DMatrixRMaj> read = new HashMap<>();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             String magic;

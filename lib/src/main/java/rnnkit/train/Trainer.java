@@ -6,7 +6,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.ui.ProgressBar;
 import tech.tablesaw.api.DoubleColumn;
@@ -70,10 +70,15 @@ public final class Trainer {
         DoubleColumn trainLoss = DoubleColumn.create("train loss");
         DoubleColumn validationLoss = DoubleColumn.create("validation loss");
         int global = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            List<B> data = batches.get();
-            double sum = 0;
-            try (ProgressBar bar = ProgressBar.start(label + " epoch " + epoch + "/" + epochs, data.size()).unit("batch")) {
+        List<B> data = batches.get();
+        // One bar for the whole run (epochs x batches of the first epoch), not one per epoch.
+        try (ProgressBar bar = ProgressBar.start(label, (long) epochs * data.size()).unit("batch")) {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                if (epoch > 1) {
+                    data = batches.get();
+                }
+                double sum = 0;
+                bar.show("epoch", epoch + "/" + epochs);
                 for (B batch : data) {
                     double loss = step.applyAsDouble(batch);
                     sum += loss;
@@ -84,18 +89,21 @@ public final class Trainer {
                         c.onStep(epoch, global, loss);
                     }
                 }
-            }
-            double mean = sum / Math.max(1, data.size());
-            double val = validation == null ? Double.NaN : validation.getAsDouble();
-            epochIndex.append(epoch);
-            trainLoss.append(mean);
-            validationLoss.append(val);
-            boolean go = true;
-            for (Callback c : callbacks) {
-                go &= c.onEpoch(epoch, mean, val);
-            }
-            if (!go) {
-                break;
+                double mean = sum / Math.max(1, data.size());
+                double val = validation == null ? Double.NaN : validation.getAsDouble();
+                epochIndex.append(epoch);
+                trainLoss.append(mean);
+                validationLoss.append(val);
+                if (validation != null) {
+                    bar.show("validation", val);
+                }
+                boolean go = true;
+                for (Callback c : callbacks) {
+                    go &= c.onEpoch(epoch, mean, val);
+                }
+                if (!go) {
+                    break;
+                }
             }
         }
         return new History(Table.create("steps", stepIndex, stepLoss),
@@ -107,13 +115,13 @@ public final class Trainer {
      * of the best epoch.
      */
     public static final class EarlyStopping implements Callback {
-        private final Module model;
+        private final Trainable model;
         private final int patience;
         private double best = Double.POSITIVE_INFINITY;
         private int bestEpoch;
         private List<DMatrixRMaj> bestValues;
 
-        public EarlyStopping(Module model, int patience) {
+        public EarlyStopping(Trainable model, int patience) {
             this.model = model;
             this.patience = patience;
         }

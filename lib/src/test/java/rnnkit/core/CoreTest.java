@@ -68,12 +68,12 @@ class CoreTest {
     @Test
     void compositeModulesNameTheirPartsAndShareTheirMatrices() {
         Parameter w = new Parameter("W", 2, 2);
-        Module inner = () -> List.of(w);
-        List<Parameter> outer = Module.prefixed("encoder", inner);
+        Trainable inner = () -> List.of(w);
+        List<Parameter> outer = Trainable.prefixed("encoder", inner);
         assertEquals("encoder.W", outer.get(0).name());
         outer.get(0).value.set(1, 1, 5);
         assertEquals(5, w.value.get(1, 1), 0, "the same matrix under two names");
-        assertEquals(4, ((Module) () -> outer).parameterCount());
+        assertEquals(4, ((Trainable) () -> outer).parameterCount());
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
 import org.ejml.data.DMatrixRMaj;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.train.GradCheck;
@@ -20,7 +20,7 @@ public final class Grads {
     private Grads() {
     }
 
-    public static GradCheck.Report check(Module m, DoubleSupplier loss, Runnable forwardBackward, int max, Rng rng) {
+    public static GradCheck.Report check(Trainable m, DoubleSupplier loss, Runnable forwardBackward, int max, Rng rng) {
         return GradCheck.check(m.parameters(), loss, forwardBackward, max, rng, STENCIL);
     }
 

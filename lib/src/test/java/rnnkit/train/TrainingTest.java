@@ -13,7 +13,7 @@ import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import rnnkit.core.Module;
+import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.models.Cell;
@@ -26,7 +26,7 @@ class TrainingTest {
     @Test
     void theTrainerRecordsHistoryAndEarlyStoppingRestoresTheBestEpoch() {
         Parameter w = new Parameter("w", 1, 1);
-        Module m = () -> List.of(w);
+        Trainable m = () -> List.of(w);
         double[] validation = {3, 2, 2.5, 2.6, 1.0};
         int[] epoch = {0};
         Trainer.EarlyStopping stop = new Trainer.EarlyStopping(m, 2);

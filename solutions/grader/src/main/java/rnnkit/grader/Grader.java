@@ -47,6 +47,7 @@ public final class Grader implements AutoCloseable {
     private final Path root;
     private final Path runtime;
     private final Path tests;
+    private final Path testsJar;
     private final Limits limits;
     private final Sources sources = new Sources();
     private final Map<String, Assignment> assignments = new LinkedHashMap<>();
@@ -54,6 +55,7 @@ public final class Grader implements AutoCloseable {
     private final List<Path> compileClasspath;
     private final String javaExecutable;
     private final String runAs;
+    private final Path classArchive;
 
     /**
      * Prepares grading for the kit at {@code kit}: its {@code solutions/notebooks/*.ipynb} and
@@ -75,6 +77,7 @@ public final class Grader implements AutoCloseable {
         this.root = Files.createTempDirectory("rnnkit-grading-");
         this.runtime = Files.createDirectories(root.resolve("runtime"));
         this.tests = Files.createDirectories(root.resolve("tests"));
+        this.testsJar = root.resolve("tests.jar");
         this.javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The student's JVM gets copies of the library, JUnit and the test kit: nothing on its class path points
         // back into the kit, where the solutions are.
@@ -86,9 +89,10 @@ public final class Grader implements AutoCloseable {
                 Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
                 jars.add(copy);
             } else if (Files.isDirectory(p)) {
-                Path copy = runtime.resolve("classes-" + jars.size());
-                copyTree(p, copy);
-                jars.add(copy);
+                // a folder of classes (when run from a build): jarred, since class-data sharing takes jars only
+                Path jar = runtime.resolve("classes-" + jars.size() + ".jar");
+                jar(p, jar);
+                jars.add(jar);
             }
         }
         this.compileClasspath = jars;
@@ -124,7 +128,10 @@ public final class Grader implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the hidden tests do not compile: " + problems);
         }
+        jar(tests, testsJar);
         findTestClasses(reference);
+        this.classArchive = archiveRunnerClasses();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close)); // also when the grader is stopped
         for (Assignment a : assignments.values()) {
             if (!a.exercises().isEmpty() && !testClasses.containsKey(a.name())) {
                 throw new IllegalStateException("no hidden test class has @GradedNotebook(\"" + a.name() + "\")");
@@ -165,6 +172,52 @@ public final class Grader implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot inspect the hidden tests: " + e, e);
         }
+    }
+
+    /**
+     * A class-data-sharing archive of what every exercise JVM loads (JUnit, the library, the test kit), made by one
+     * trial run: later JVMs map it instead of loading those classes one by one, which makes each start faster.
+     * The archive is made from the class path's fixed part; each exercise's own folders are appended to it.
+     * Null when it could not be made (the JVMs then simply start without it).
+     */
+    private Path archiveRunnerClasses() {
+        if (testClasses.isEmpty()) {
+            return null;
+        }
+        try {
+            Path archive = root.resolve("runner.jsa");
+            Map.Entry<String, String> any = testClasses.entrySet().iterator().next();
+            String exercise = assignments.get(any.getKey()).exercises().get(0).id(); // its tests fail here, but load JUnit
+            Path scratch = Files.createDirectories(root.resolve("archive-run"));
+            List<String> command = new ArrayList<>(List.of(javaExecutable, "-XX:ArchiveClassesAtExit=" + archive,
+                    "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            command.addAll(runnerOptions());
+            command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName(), any.getValue(), exercise,
+                    scratch.resolve("result.json").toString(), "1024"));
+            Process p = new ProcessBuilder(command).directory(scratch.toFile()).redirectErrorStream(true)
+                    .redirectOutput(scratch.resolve("log").toFile()).start();
+            boolean done = p.waitFor(60, TimeUnit.SECONDS);
+            if (!done) {
+                p.destroyForcibly();
+            }
+            return done && Files.exists(archive) ? archive : null;
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
+    /** The JVM options of every exercise JVM. */
+    private List<String> runnerOptions() {
+        return List.of("-Xmx" + limits.heapMegabytes() + "m", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData", "-Djava.awt.headless=true");
+    }
+
+    /** The part of an exercise JVM's class path that is the same for every exercise: library, JUnit, compiled tests. */
+    private String fixedClasspath() {
+        List<String> cp = new ArrayList<>();
+        compileClasspath.forEach(p -> cp.add(p.toString()));
+        cp.add(testsJar.toString());
+        return String.join(java.io.File.pathSeparator, cp);
     }
 
     public Map<String, Assignment> assignments() {
@@ -297,16 +350,14 @@ public final class Grader implements AutoCloseable {
         if (runAs != null) {
             command.addAll(List.of("runuser", "-u", runAs, "--"));
         }
-        List<String> cp = new ArrayList<>();
-        compileClasspath.forEach(p -> cp.add(p.toString()));
-        cp.add(tests.toString());
-        cp.add(context.toString());
-        cp.add(classes.toString());
-        command.addAll(List.of(javaExecutable, "-Xmx" + limits.heapMegabytes() + "m", "-Xss4m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djava.awt.headless=true",
-                "-cp", String.join(java.io.File.pathSeparator, cp),
-                ExerciseRunner.class.getName(), testClasses.get(a.name()), x.id(), result.toString(),
-                String.valueOf(limits.outputBytes())));
+        String cp = fixedClasspath() + java.io.File.pathSeparator + context + java.io.File.pathSeparator + classes;
+        command.add(javaExecutable);
+        if (classArchive != null) {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + classArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
+        command.addAll(runnerOptions());
+        command.addAll(List.of("-cp", cp, ExerciseRunner.class.getName(), testClasses.get(a.name()), x.id(),
+                result.toString(), String.valueOf(limits.outputBytes())));
         Path log = work.resolveSibling("jvm.log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(scratch.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -380,15 +431,14 @@ public final class Grader implements AutoCloseable {
         return s.length() <= n ? s.strip() : "..." + s.substring(s.length() - n).strip();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.collect(Collectors.toList())) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+    /** A jar of every file under {@code dir}. */
+    private static void jar(Path dir, Path jar) throws IOException {
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().collect(Collectors.toList())) {
+                out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
             }
         }
     }

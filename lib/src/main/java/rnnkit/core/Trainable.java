@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Anything with trainable parameters. Optimizers, gradient checks and model files see a model only as its list
+ * Anything with trainable parameters (a "module" in PyTorch's words; named so as not to clash with java.lang.Module).
+ * Optimizers, gradient checks and model files see a model only as its list
  * of parameters, in a fixed order with unique names.
  */
-public interface Module {
+public interface Trainable {
 
     /** The parameters, in a fixed order; composite modules prefix their parts' names ("encoder.Wxh"). */
     List<Parameter> parameters();
@@ -36,7 +37,7 @@ public interface Module {
         List<Parameter> out = new ArrayList<>();
         for (int i = 0; i < namesAndModules.length; i += 2) {
             String prefix = (String) namesAndModules[i];
-            Module m = (Module) namesAndModules[i + 1];
+            Trainable m = (Trainable) namesAndModules[i + 1];
             for (Parameter p : m.parameters()) {
                 out.add(new Parameter(prefix + "." + p.name(), p.value, p.grad));
             }
