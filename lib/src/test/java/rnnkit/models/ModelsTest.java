@@ -160,4 +160,34 @@ class ModelsTest {
         model.backward(); // the cached pass is the scheduled one; backward runs on it
         assertTrue(rnnkit.train.Clip.globalNorm(model.parameters()) > 0);
     }
+
+    @Test
+    void theClassifiersAndTheTaggerGradientsCheck() {
+        Rng rng = new Rng(7);
+        rnnkit.text.PaddedBatch batch = rnnkit.text.PaddedBatch.of(List.of(new int[]{1, 4, 2}, new int[]{3}, new int[]{5, 5}), 0, 0);
+        int[] labels = {1, 0, 1};
+        BagOfEmbeddings bag = new BagOfEmbeddings(6, 3, 2, rng);
+        GradCheck.Report r = Grads.check(bag, () -> rnnkit.layers.SoftmaxCrossEntropy.loss(bag.scores(batch), labels, null, null), () -> {
+            DMatrixRMaj d = new DMatrixRMaj(1, 1);
+            rnnkit.layers.SoftmaxCrossEntropy.loss(bag.scores(batch), labels, null, d);
+            bag.backward(d);
+        }, 40, rng);
+        assertTrue(r.passes(1e-7), "bag of embeddings\n" + r);
+        for (Cell cell : Cell.values()) {
+            RnnClassifier c = RnnClassifier.of(cell, 6, 3, 4, 2, rng);
+            GradCheck.Report rc = Grads.check(c, () -> rnnkit.layers.SoftmaxCrossEntropy.loss(c.scores(batch), labels, null, null), () -> {
+                DMatrixRMaj d = new DMatrixRMaj(1, 1);
+                rnnkit.layers.SoftmaxCrossEntropy.loss(c.scores(batch), labels, null, d);
+                c.backward(d);
+            }, 40, rng);
+            assertTrue(rc.passes(MODEL_TOLERANCE), cell + " classifier\n" + rc);
+            Tagger t = Tagger.of(cell, 6, 3, 4, 5, rng);
+            int[][] tags = {{1, 2, 3}, {4, 0, 1}, {2, 0, 0}};
+            GradCheck.Report rt = Grads.check(t, () -> t.loss(batch, tags), () -> {
+                t.loss(batch, tags);
+                t.backward();
+            }, 40, rng);
+            assertTrue(rt.passes(MODEL_TOLERANCE), cell + " tagger\n" + rt);
+        }
+    }
 }
