@@ -1,5 +1,6 @@
 package rnnkit.grader;
 
+import com.google.gson.JsonElement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,8 +18,11 @@ import java.util.Set;
  */
 public final class Assignment {
 
-    /** One exercise: its id, points, the position of its cell, and the reference solution. */
-    public record Exercise(String id, double points, int cell, String solution) {
+    /**
+     * One exercise: its id, points, the position of its cell, the reference solution, and the library code the
+     * student must not call ({@link OffLimits}).
+     */
+    public record Exercise(String id, double points, int cell, String solution, List<String> offLimits) {
     }
 
     /** A read-only cell: id, position, type, original source and checksum. */
@@ -46,11 +50,36 @@ public final class Assignment {
                 if (!c.source().contains("// BEGIN SOLUTION") || !c.source().contains("// END SOLUTION")) {
                     throw new NotebookException(notebook.where() + ": exercise '" + id + "' has no // BEGIN SOLUTION ... // END SOLUTION region");
                 }
-                exercises.add(new Exercise(id, c.points(), c.index(), c.source()));
+                exercises.add(new Exercise(id, c.points(), c.index(), c.source(), offLimits(c)));
             } else if (c.isLocked()) {
                 locked.add(new Locked(id, c.index(), c.type(), c.source(), checksum(c.type(), c.source())));
             }
         }
+    }
+
+    /** {@code metadata.rnnkit.off_limits} of an exercise cell: a list of classes and Class#method names. */
+    private List<String> offLimits(Notebook.Cell c) {
+        JsonElement kit = c.metadata().get("rnnkit");
+        JsonElement rules = kit != null && kit.isJsonObject() ? kit.getAsJsonObject().get("off_limits") : null;
+        if (rules == null) {
+            return List.of();
+        }
+        String where = notebook.where() + ", exercise '" + c.gradeId() + "': metadata.rnnkit.off_limits";
+        if (!rules.isJsonArray()) {
+            throw new NotebookException(where + " must be a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonElement r : rules.getAsJsonArray()) {
+            if (!r.isJsonPrimitive() || !r.getAsJsonPrimitive().isString()) {
+                throw new NotebookException(where + " must be a list of strings, not " + r);
+            }
+            String problem = OffLimits.invalid(r.getAsString());
+            if (problem != null) {
+                throw new NotebookException(where + ": " + problem);
+            }
+            out.add(r.getAsString());
+        }
+        return List.copyOf(out);
     }
 
     /** The assignment of a solution notebook, named after its file ("00-tour.ipynb" is "00-tour"). */

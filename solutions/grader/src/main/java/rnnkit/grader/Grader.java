@@ -333,6 +333,13 @@ public final class Grader implements AutoCloseable {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
                         "your code for '" + x.id() + "' does not compile:\n" + text, List.of(), "");
             }
+            List<String> offLimits = OffLimits.violations(classes, x.offLimits(), 1);
+            if (!offLimits.isEmpty()) {
+                return new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_ALLOWED,
+                        "'" + x.id() + "' asks you to write this yourself, but your code uses library code this exercise"
+                                + " leaves to you, so it earns no points:\n" + offLimits.stream().limit(5).map(v -> "- " + v)
+                                .collect(Collectors.joining("\n")), List.of(), "");
+            }
             return run(a, x, classes, context, scratch, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,7 +11,7 @@ public final class Results {
 
     /** How an exercise went. */
     public enum Status {
-        PASSED, PARTIAL, FAILED, COMPILE_ERROR, TIMEOUT, CRASHED, MISSING, NOT_GRADED;
+        PASSED, PARTIAL, FAILED, COMPILE_ERROR, NOT_ALLOWED, TIMEOUT, CRASHED, MISSING, NOT_GRADED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');

@@ -189,7 +189,12 @@ class GraderTest {
                 "  for (Path p = Path.of(e).toAbsolutePath(); p != null; p = p.getParent()) tries.add(p.resolve(\"solutions/notebooks/00-tour.ipynb\"));",
                 "}",
                 "for (Path p : tries) {",
-                "  try { if (Files.readString(p).contains(\"BEGIN SOLUTION\")) { return rnnkit.layers.SoftmaxCrossEntropy.softmax(new org.ejml.data.DMatrixRMaj(1, scores.length, true, scores), null).data; } } catch (Exception e) { }",
+                "  try { if (Files.readString(p).contains(\"BEGIN SOLUTION\")) {",
+                "    double m = Arrays.stream(scores).max().orElse(0);",
+                "    double[] e = Arrays.stream(scores).map(v -> Math.exp(v - m)).toArray();",
+                "    double z = Arrays.stream(e).sum();",
+                "    return Arrays.stream(e).map(v -> v / z).toArray();",
+                "  } } catch (Exception e) { }",
                 "}",
                 "return new double[0];"));
         Map<String, String> before = snapshot(KIT);
@@ -273,6 +278,49 @@ class GraderTest {
         Results.Exercise e = byId(grader.grade(file2, "retyped")).get("tour_softmax");
         assertEquals(0, e.score(), 0);
         assertTrue(e.feedback().contains("no longer a code cell"), e.feedback());
+    }
+
+    @Test
+    void libraryCodeAnExerciseLeavesToTheStudentEarnsNothingHoweverItIsCalled(@TempDir Path dir) throws IOException {
+        Map<String, String> ways = new TreeMap<>();
+        ways.put("a call", "double[] p = scores.clone();\n"
+                + "return rnnkit.layers.SoftmaxCrossEntropy.softmax(new org.ejml.data.DMatrixRMaj(1, p.length, true, p), null).data;");
+        ways.put("a method reference", "java.util.function.BinaryOperator<org.ejml.data.DMatrixRMaj> f = rnnkit.layers.SoftmaxCrossEntropy::softmax;\n"
+                + "return f.apply(new org.ejml.data.DMatrixRMaj(1, scores.length, true, scores), null).data;");
+        ways.put("reflection", "try {\n"
+                + "  Object m = Class.forName(\"rnnkit.layers.Soft\" + \"maxCrossEntropy\").getMethod(\"softmax\", org.ejml.data.DMatrixRMaj.class, org.ejml.data.DMatrixRMaj.class);\n"
+                + "  return ((org.ejml.data.DMatrixRMaj) ((java.lang.reflect.Method) m).invoke(null, new org.ejml.data.DMatrixRMaj(1, scores.length, true, scores), null)).data;\n"
+                + "} catch (Exception e) { throw new RuntimeException(e); }");
+        Map<String, String> named = Map.of("a call", "line 4: calls rnnkit.layers.SoftmaxCrossEntropy.softmax",
+                "a method reference", "line 3: refers to rnnkit.layers.SoftmaxCrossEntropy.softmax",
+                "reflection", "line 4: uses reflection");
+        for (Map.Entry<String, String> w : ways.entrySet()) {
+            Path file = variant(dir, "00-tour", "tour_softmax", cell -> body(cell, w.getValue()), w.getKey());
+            Map<String, Results.Exercise> r = byId(grader.grade(file, w.getKey()));
+            Results.Exercise e = r.get("tour_softmax");
+            assertEquals(Results.Status.NOT_ALLOWED, e.status(), w.getKey() + ": " + e.feedback());
+            assertEquals(0, e.score(), 0);
+            assertTrue(e.feedback().contains(named.get(w.getKey())), w.getKey() + " is named with its cell line: " + e.feedback());
+            assertEquals(3, r.get("tour_affine").score(), 0, "only the exercise with the rule is affected");
+        }
+    }
+
+    @Test
+    void aMalformedOffLimitsRuleIsAnErrorNamingTheExercise(@TempDir Path dir) throws IOException {
+        Notebook nb = Notebook.read(KIT.resolve("solutions/notebooks/00-tour.ipynb"));
+        for (Notebook.Cell c : nb.cells()) {
+            if ("tour_affine".equals(c.gradeId())) {
+                JsonObject kit = new JsonObject();
+                JsonArray rules = new JsonArray();
+                rules.add("Affine");
+                kit.add("off_limits", rules);
+                c.metadata().add("rnnkit", kit);
+            }
+        }
+        Path file = dir.resolve("00-tour.ipynb");
+        nb.write(file);
+        NotebookException e = org.junit.jupiter.api.Assertions.assertThrows(NotebookException.class, () -> Assignment.load(file));
+        assertTrue(e.getMessage().contains("'tour_affine'") && e.getMessage().contains("'Affine' is not a rule"), e.getMessage());
     }
 
     @Test
