@@ -33,6 +33,18 @@ public final class Plots {
         return new Figure(layout(title, xTitle, yTitle, logY, series.size() > 1), traces);
     }
 
+    /** Curves over steps t = 1, 2, ..., one per entry of {@code series}, each as long as its own array. */
+    public static Figure perStep(String title, String xTitle, String yTitle, Map<String, double[]> series, boolean logY) {
+        Trace[] traces = series.entrySet().stream().map(e -> {
+            double[] t = new double[e.getValue().length];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = i + 1;
+            }
+            return ScatterTrace.builder(t, e.getValue()).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(e.getKey()).build();
+        }).toArray(Trace[]::new);
+        return new Figure(layout(title, xTitle, yTitle, logY, series.size() > 1), traces);
+    }
+
     /**
      * Loss curves from a history table: one curve per y column (e.g. "train loss", "validation loss") against the
      * x column (e.g. "epoch").

@@ -102,6 +102,7 @@ public final class Trainer {
                     go &= c.onEpoch(epoch, mean, val);
                 }
                 if (!go) {
+                    bar.show("stopped", "after epoch " + epoch);   // the bar stays short of 100%: say why
                     break;
                 }
             }

@@ -84,4 +84,14 @@ class TrainingTest {
         assertTrue(heat.asJavascript("d").contains("heatmap"));
         assertTrue(Plots.bars("b", "count", List.of("p", "q"), new double[]{1, 2}).asJavascript("d").contains("bar"));
     }
+
+    @Test
+    void perStepCurvesEachRunOverTheirOwnSteps() {
+        Map<String, double[]> series = new java.util.LinkedHashMap<>();
+        series.put("short", new double[]{0.5, 0.25});
+        series.put("long", new double[]{0.1, 0.2, 0.3, 0.4});
+        String js = Plots.perStep("p", "t", "y", series, false).asJavascript("d").replaceAll("\\s", "");
+        assertTrue(js.contains("x:[\"1.0\",\"2.0\"]") || js.contains("x:[1.0,2.0]"), "the short curve has x = 1, 2: " + js);
+        assertTrue(js.contains("x:[\"1.0\",\"2.0\",\"3.0\",\"4.0\"]") || js.contains("x:[1.0,2.0,3.0,4.0]"), "the long curve has x = 1..4: " + js);
+    }
 }
