@@ -33,14 +33,19 @@ public final class Plots {
         return new Figure(layout(title, xTitle, yTitle, logY, series.size() > 1), traces);
     }
 
-    /** Curves over steps t = 1, 2, ..., one per entry of {@code series}, each as long as its own array. */
+    /**
+     * Curves over steps t = 1, 2, ..., one per entry of {@code series}, each as long as its own array; points are
+     * marked on short curves only (on long ones markers hide the lines).
+     */
     public static Figure perStep(String title, String xTitle, String yTitle, Map<String, double[]> series, boolean logY) {
+        boolean marked = series.values().stream().allMatch(v -> v.length <= 30);
         Trace[] traces = series.entrySet().stream().map(e -> {
             double[] t = new double[e.getValue().length];
             for (int i = 0; i < t.length; i++) {
                 t[i] = i + 1;
             }
-            return ScatterTrace.builder(t, e.getValue()).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(e.getKey()).build();
+            ScatterTrace.Mode mode = marked ? ScatterTrace.Mode.LINE_AND_MARKERS : ScatterTrace.Mode.LINE;
+            return ScatterTrace.builder(t, e.getValue()).mode(mode).name(e.getKey()).build();
         }).toArray(Trace[]::new);
         return new Figure(layout(title, xTitle, yTitle, logY, series.size() > 1), traces);
     }

@@ -75,18 +75,18 @@ final class OffLimits {
         }
     }
 
-    /** The rule that forbids a use of {@code owner.name}, or null. */
-    private static String rule(List<String> rules, String owner, String name) {
+    /** The rule that forbids a use of {@code owner.name} (name null: a use of the type), described, or null. */
+    static String rule(List<String> rules, String owner, String name) {
         String cls = owner.replace('/', '.');
         for (String r : rules) {
             int hash = r.indexOf('#');
             String ruleClass = hash < 0 ? r : r.substring(0, hash);
-            boolean sameClass = cls.equals(ruleClass) || cls.startsWith(ruleClass + "$");
+            boolean sameClass = cls.equals(ruleClass) || cls.startsWith(ruleClass + "$");   // a class rule covers its nested classes
             if (sameClass && hash < 0) {
                 return ruleClass;
             }
-            if (sameClass && r.substring(hash + 1).equals(name)) {
-                return ruleClass + "." + name;
+            if (cls.equals(ruleClass) && r.substring(hash + 1).equals(name)) {   // a method rule: not nested classes
+                return name.equals("<init>") ? "new " + ruleClass + "(...)" : ruleClass + "." + name;
             }
         }
         return null;

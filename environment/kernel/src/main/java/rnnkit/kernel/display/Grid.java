@@ -104,7 +104,8 @@ final class Grid {
         for (List<String> line : table) {
             sb.append('\n');
             for (int i = 0; i < line.size(); i++) {
-                sb.append(i == 0 ? "" : "  ").append(String.format(Locale.ROOT, "%" + width[i] + "s", line.get(i)));
+                String cell = line.get(i);
+                sb.append(i == 0 ? "" : "  ").append(" ".repeat(width[i] - cell.length())).append(cell);   // right-aligned; a width may be 0
             }
         }
         return sb.toString();

@@ -91,6 +91,14 @@ class RenderersTest {
     }
 
     @Test
+    void emptyTablesAndMatricesRenderAsTheirHeaders() {
+        Table empty = Table.create("nothing yet", StringColumn.create("name"), DoubleColumn.create("value"));
+        assertTrue(html(empty).contains("nothing yet (0 rows \u00d7 2 columns)"), html(empty));
+        assertTrue(text(empty).contains("name") && text(empty).contains("value"), text(empty));
+        assertTrue(text(new DMatrixRMaj(0, 3)).contains("0 \u00d7 3"), text(new DMatrixRMaj(0, 3)));
+    }
+
+    @Test
     void tableCellsAreEscapedAndLongTextIsCut() {
         Table t = Table.create("t", StringColumn.create("s", "<b>bold</b>", "x".repeat(500)));
         String html = html(t);
