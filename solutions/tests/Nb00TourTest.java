@@ -4,6 +4,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import rnnkit.core.Init;
 import rnnkit.core.Rng;
 import rnnkit.grader.testkit.Graded;
 import rnnkit.grader.testkit.GradedNotebook;
@@ -16,15 +17,6 @@ import rnnkit.ui.Check;
  */
 @GradedNotebook("00-tour")
 class Nb00TourTest {
-
-    private static DMatrixRMaj random(int rows, int cols, long seed) {
-        Rng rng = new Rng(seed);
-        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.getNumElements(); i++) {
-            m.data[i] = rng.uniform(-2, 2);
-        }
-        return m;
-    }
 
     // ---- tour_softmax (2 points) ----
 
@@ -47,7 +39,7 @@ class Nb00TourTest {
     @DisplayName("softmax matches the definition on random scores")
     void softmaxMatchesTheDefinition() {
         for (long seed = 1; seed <= 5; seed++) {
-            DMatrixRMaj scores = random(1, 7, seed);
+            DMatrixRMaj scores = Init.uniform(1, 7, 2, seed);
             DMatrixRMaj expected = SoftmaxCrossEntropy.softmax(scores, null);
             Check.close("softmax of 7 random scores (seed " + seed + ")", expected.data.clone(),
                     Ex_tour_softmax.softmax(scores.data.clone()), 1e-12, "p_i = exp(s_i) / sum_j exp(s_j)");
@@ -79,7 +71,7 @@ class Nb00TourTest {
     @Graded(id = "tour_affine", weight = 1)
     @DisplayName("affine returns a B×M matrix")
     void affineHasTheRightShape() {
-        DMatrixRMaj y = Ex_tour_affine.affine(random(5, 3, 1), random(3, 4, 2), random(1, 4, 3));
+        DMatrixRMaj y = Ex_tour_affine.affine(Init.uniform(5, 3, 2, 1), Init.uniform(3, 4, 2, 2), Init.uniform(1, 4, 2, 3));
         Check.shape("affine(x 5×3, W 3×4, b 1×4)", y, 5, 4);
     }
 
@@ -88,9 +80,9 @@ class Nb00TourTest {
     @DisplayName("affine computes x W + b")
     void affineMatchesXWPlusB() {
         for (long seed = 1; seed <= 3; seed++) {
-            DMatrixRMaj x = random(4, 3, 10 * seed);
-            DMatrixRMaj W = random(3, 2, 10 * seed + 1);
-            DMatrixRMaj b = random(1, 2, 10 * seed + 2);
+            DMatrixRMaj x = Init.uniform(4, 3, 2, 10 * seed);
+            DMatrixRMaj W = Init.uniform(3, 2, 2, 10 * seed + 1);
+            DMatrixRMaj b = Init.uniform(1, 2, 2, 10 * seed + 2);
             DMatrixRMaj expected = CommonOps_DDRM.mult(x, W, null);
             for (int r = 0; r < 4; r++) {
                 for (int j = 0; j < 2; j++) {
@@ -107,7 +99,7 @@ class Nb00TourTest {
     @DisplayName("affine adds the bias to every row")
     void affineAddsTheBiasToEveryRow() {
         DMatrixRMaj x = new DMatrixRMaj(6, 2);
-        DMatrixRMaj W = random(2, 3, 7);
+        DMatrixRMaj W = Init.uniform(2, 3, 2, 7);
         DMatrixRMaj b = new DMatrixRMaj(new double[][]{{1, 2, 3}});
         DMatrixRMaj y = Ex_tour_affine.affine(x, W, b);
         Check.close("affine(0, W, b): every row is b", new DMatrixRMaj(new double[][]{{1, 2, 3}, {1, 2, 3}, {1, 2, 3},
@@ -118,9 +110,9 @@ class Nb00TourTest {
     @Graded(id = "tour_affine", weight = 1)
     @DisplayName("affine leaves its arguments unchanged")
     void affineDoesNotChangeItsArguments() {
-        DMatrixRMaj x = random(3, 2, 4);
-        DMatrixRMaj W = random(2, 2, 5);
-        DMatrixRMaj b = random(1, 2, 6);
+        DMatrixRMaj x = Init.uniform(3, 2, 2, 4);
+        DMatrixRMaj W = Init.uniform(2, 2, 2, 5);
+        DMatrixRMaj b = Init.uniform(1, 2, 2, 6);
         DMatrixRMaj x0 = x.copy();
         DMatrixRMaj W0 = W.copy();
         DMatrixRMaj b0 = b.copy();

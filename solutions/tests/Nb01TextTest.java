@@ -8,6 +8,7 @@ import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import rnnkit.core.Init;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
 import rnnkit.data.SentimentSentences;
@@ -24,15 +25,6 @@ import rnnkit.ui.Check;
 /** Hidden tests of notebook 01: tokens, vocabularies, embeddings, pooling, padding, batching. */
 @GradedNotebook("01-text-as-sequences")
 class Nb01TextTest {
-
-    private static DMatrixRMaj random(int rows, int cols, long seed) {
-        Rng rng = new Rng(seed);
-        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.getNumElements(); i++) {
-            m.data[i] = rng.uniform(-1, 1);
-        }
-        return m;
-    }
 
     /** Word lists with a realistic spread of frequencies: sentences made of a small Zipf-like vocabulary. */
     private static List<List<String>> sentences(int n, long seed) {
@@ -126,7 +118,7 @@ class Nb01TextTest {
     @Graded(id = "nb01_embedding", weight = 2)
     @DisplayName("both lookups return column id of E")
     void bothLookupsReturnTheColumn() {
-        DMatrixRMaj E = random(5, 9, 1);
+        DMatrixRMaj E = Init.uniform(5, 9, 1, 1);
         for (int id = 0; id < 9; id++) {
             DMatrixRMaj column = new DMatrixRMaj(5, 1);
             for (int d = 0; d < 5; d++) {
@@ -141,7 +133,7 @@ class Nb01TextTest {
     @Graded(id = "nb01_embedding", weight = 1)
     @DisplayName("lookups leave E unchanged")
     void lookupsDoNotChangeE() {
-        DMatrixRMaj E = random(4, 6, 2);
+        DMatrixRMaj E = Init.uniform(4, 6, 1, 2);
         DMatrixRMaj before = E.copy();
         Check.shape("embedByColumn(E 4×6, 2)", Ex_nb01_embedding.embedByColumn(E, 2), 4, 1);
         Check.shape("embedByProduct(E 4×6, 2)", Ex_nb01_embedding.embedByProduct(E, 2), 4, 1);
@@ -157,7 +149,7 @@ class Nb01TextTest {
         int V = 6;
         int D = 3;
         int[] ids = {2, 5, 2, 0, 2};
-        DMatrixRMaj dEmb = random(D, ids.length, 3);
+        DMatrixRMaj dEmb = Init.uniform(D, ids.length, 1, 3);
         Embedding layer = new Embedding(V, D, new Rng(1));
         int[][] timeMajor = new int[ids.length][1];
         Sequence dx = new Sequence(ids.length, 1, D);
@@ -179,7 +171,7 @@ class Nb01TextTest {
     @Graded(id = "nb01_embedding_backward", weight = 1)
     @DisplayName("tokens that do not occur get no gradient")
     void unusedColumnsStayZero() {
-        DMatrixRMaj dE = Ex_nb01_embedding_backward.embeddingBackward(new int[]{1}, random(2, 1, 4), 4);
+        DMatrixRMaj dE = Ex_nb01_embedding_backward.embeddingBackward(new int[]{1}, Init.uniform(2, 1, 1, 4), 4);
         Check.shape("embeddingBackward of one token, V = 4", dE, 2, 4);
         for (int c : new int[]{0, 2, 3}) {
             Check.that("column " + c + " of dE is zero", dE.get(0, c) == 0 && dE.get(1, c) == 0, "only the columns of tokens used get gradient");
@@ -192,7 +184,7 @@ class Nb01TextTest {
     @Graded(id = "nb01_mean_pool", weight = 2)
     @DisplayName("meanPool averages the embeddings of the tokens")
     void meanPoolAverages() {
-        DMatrixRMaj E = random(4, 7, 5);
+        DMatrixRMaj E = Init.uniform(4, 7, 1, 5);
         int[] ids = {3, 3, 6, 0};
         Embedding layer = new Embedding(7, 4, new Rng(1));
         org.ejml.dense.row.CommonOps_DDRM.transpose(E, layer.E());
@@ -210,7 +202,7 @@ class Nb01TextTest {
     @Graded(id = "nb01_mean_pool", weight = 1)
     @DisplayName("meanPool of one token is its embedding")
     void meanOfOneIsItself() {
-        DMatrixRMaj E = random(3, 5, 6);
+        DMatrixRMaj E = Init.uniform(3, 5, 1, 6);
         Check.close("meanPool(E, [4])", new DMatrixRMaj(new double[][]{{E.get(0, 4)}, {E.get(1, 4)}, {E.get(2, 4)}}),
                 Ex_nb01_mean_pool.meanPool(E, new int[]{4}), 1e-15, null);
     }

@@ -1,14 +1,15 @@
 package exercises;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import rnnkit.core.Activation;
+import rnnkit.core.Init;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
+import rnnkit.grader.testkit.Fixtures;
 import rnnkit.grader.testkit.Graded;
 import rnnkit.grader.testkit.GradedNotebook;
 import rnnkit.layers.Affine;
@@ -21,32 +22,11 @@ import rnnkit.ui.Check;
 @GradedNotebook("02-vanilla-rnn")
 class Nb02RnnTest {
 
-    private static DMatrixRMaj random(int rows, int cols, double scale, long seed) {
-        Rng rng = new Rng(seed);
-        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.getNumElements(); i++) {
-            m.data[i] = rng.uniform(-scale, scale);
-        }
-        return m;
-    }
-
-    private static List<DMatrixRMaj> inputs(int T, int B, int D, long seed) {
-        List<DMatrixRMaj> xs = new ArrayList<>();
-        for (int t = 0; t < T; t++) {
-            xs.add(random(B, D, 1, seed + t));
-        }
-        return xs;
-    }
-
-    private static List<DMatrixRMaj> copies(List<DMatrixRMaj> xs) {
-        return xs.stream().map(DMatrixRMaj::copy).toList();
-    }
-
     /** A model with D inputs, H units and C classes; the bias is large enough that forgetting it shows. */
     private record Weights(DMatrixRMaj Wxh, DMatrixRMaj Whh, DMatrixRMaj bh, DMatrixRMaj Why, DMatrixRMaj by) {
         static Weights random(int D, int H, int C, long seed) {
-            return new Weights(Nb02RnnTest.random(D, H, 0.6, seed), Nb02RnnTest.random(H, H, 0.6, seed + 1),
-                    Nb02RnnTest.random(1, H, 0.8, seed + 2), Nb02RnnTest.random(H, C, 0.8, seed + 3), Nb02RnnTest.random(1, C, 0.8, seed + 4));
+            return new Weights(Init.uniform(D, H, 0.6, seed), Init.uniform(H, H, 0.6, seed + 1),
+                    Init.uniform(1, H, 0.8, seed + 2), Init.uniform(H, C, 0.8, seed + 3), Init.uniform(1, C, 0.8, seed + 4));
         }
 
         /** The library's layer with these weights. */
@@ -85,8 +65,8 @@ class Nb02RnnTest {
     void stepMatchesTheCellEquation() {
         for (int[] s : new int[][]{{3, 4, 5}, {1, 2, 3}, {6, 7, 2}}) {
             int B = s[0], D = s[1], H = s[2];
-            DMatrixRMaj x = random(B, D, 1, 11 * B + D), h = random(B, H, 1, 7 * H), Wxh = random(D, H, 0.7, 3), Whh = random(H, H, 0.7, 4);
-            DMatrixRMaj bh = random(1, H, 1, 5);
+            DMatrixRMaj x = Init.uniform(B, D, 1, 11 * B + D), h = Init.uniform(B, H, 1, 7 * H), Wxh = Init.uniform(D, H, 0.7, 3), Whh = Init.uniform(H, H, 0.7, 4);
+            DMatrixRMaj bh = Init.uniform(1, H, 1, 5);
             DMatrixRMaj expected = Rnn.stepForward(x, h, Wxh, Whh, bh, Activation.TANH);
             DMatrixRMaj actual = Ex_nb02_step.rnnStepForward(x, h, Wxh, Whh, bh);
             Check.shape("h_t for B=" + B + ", D=" + D + ", H=" + H, actual, B, H);
@@ -99,8 +79,8 @@ class Nb02RnnTest {
     @Graded(id = "nb02_step", weight = 1)
     @DisplayName("rnnStepForward leaves its arguments as they were")
     void stepChangesNoArgument() {
-        List<DMatrixRMaj> args = List.of(random(3, 4, 1, 1), random(3, 5, 1, 2), random(4, 5, 1, 3), random(5, 5, 1, 4), random(1, 5, 1, 5));
-        List<DMatrixRMaj> before = copies(args);
+        List<DMatrixRMaj> args = List.of(Init.uniform(3, 4, 1, 1), Init.uniform(3, 5, 1, 2), Init.uniform(4, 5, 1, 3), Init.uniform(5, 5, 1, 4), Init.uniform(1, 5, 1, 5));
+        List<DMatrixRMaj> before = Fixtures.copies(args);
         DMatrixRMaj h = Ex_nb02_step.rnnStepForward(args.get(0), args.get(1), args.get(2), args.get(3), args.get(4));
         unchanged("rnnStepForward", before, args);
         Check.that("rnnStepForward returns a new matrix, not one of its arguments", args.stream().noneMatch(a -> a == h), null);
@@ -115,7 +95,7 @@ class Nb02RnnTest {
         for (int[] s : new int[][]{{7, 3, 4, 5}, {1, 2, 3, 4}}) {
             int T = s[0], B = s[1], D = s[2], H = s[3];
             Weights w = Weights.random(D, H, 2, 20 + T);
-            List<DMatrixRMaj> xs = inputs(T, B, D, 40);
+            List<DMatrixRMaj> xs = Fixtures.steps(T, B, D, 40);
             Sequence expected = w.layer().forward(Sequence.of(xs.toArray(new DMatrixRMaj[0])), null);
             List<DMatrixRMaj> hs = Ex_nb02_forward.rnnForward(xs, w.Wxh(), w.Whh(), w.bh());
             Check.that("rnnForward returns " + T + " states for " + T + " steps, got " + (hs == null ? "null" : hs.size()),
@@ -132,8 +112,8 @@ class Nb02RnnTest {
     @DisplayName("rnnForward returns a separate matrix per step and changes no input")
     void forwardKeepsEveryState() {
         Weights w = Weights.random(3, 4, 2, 5);
-        List<DMatrixRMaj> xs = inputs(5, 2, 3, 9);
-        List<DMatrixRMaj> before = copies(xs);
+        List<DMatrixRMaj> xs = Fixtures.steps(5, 2, 3, 9);
+        List<DMatrixRMaj> before = Fixtures.copies(xs);
         List<DMatrixRMaj> hs = Ex_nb02_forward.rnnForward(xs, w.Wxh(), w.Whh(), w.bh());
         unchanged("rnnForward", before, xs);
         Check.that("h_1 ... h_5 are 5 different matrices", hs.stream().distinct().count() == 5,
@@ -147,7 +127,7 @@ class Nb02RnnTest {
     @DisplayName("outputScores is o = h Why + by")
     void outputIsAffine() {
         Weights w = Weights.random(3, 6, 4, 70);
-        DMatrixRMaj h = random(5, 6, 1, 71);
+        DMatrixRMaj h = Init.uniform(5, 6, 1, 71);
         DMatrixRMaj actual = Ex_nb02_output.outputScores(h, w.Why(), w.by());
         Check.shape("scores of 5 states for 4 classes", actual, 5, 4);
         Check.close("o = h Why + by", w.output().forward(h), actual, 1e-12, "b_y is added to every row");
@@ -158,8 +138,8 @@ class Nb02RnnTest {
     @DisplayName("outputScores changes no argument")
     void outputChangesNoArgument() {
         Weights w = Weights.random(3, 6, 4, 70);
-        List<DMatrixRMaj> args = List.of(random(5, 6, 1, 71), w.Why(), w.by());
-        List<DMatrixRMaj> before = copies(args);
+        List<DMatrixRMaj> args = List.of(Init.uniform(5, 6, 1, 71), w.Why(), w.by());
+        List<DMatrixRMaj> before = Fixtures.copies(args);
         Ex_nb02_output.outputScores(args.get(0), args.get(1), args.get(2));
         unchanged("outputScores", before, args);
     }
@@ -171,7 +151,7 @@ class Nb02RnnTest {
     @DisplayName("softmaxCrossEntropy is the mean of -log softmax(s)_y over rows")
     void lossMatchesTheLibrary() {
         for (int N : new int[]{1, 6}) {
-            DMatrixRMaj scores = random(N, 5, 3, N);
+            DMatrixRMaj scores = Init.uniform(N, 5, 3, N);
             int[] y = new int[N];
             for (int i = 0; i < N; i++) {
                 y[i] = (3 * i + 1) % 5;
@@ -208,7 +188,7 @@ class Nb02RnnTest {
     @DisplayName("classifyLast scores h_T when no sequence is padded")
     void classifyFromTheLastStep() {
         Weights w = Weights.random(4, 5, 3, 80);
-        List<DMatrixRMaj> xs = inputs(6, 3, 4, 81);
+        List<DMatrixRMaj> xs = Fixtures.steps(6, 3, 4, 81);
         DMatrixRMaj expected = w.output().forward(lastStates(xs, new int[]{6, 6, 6}, w));
         DMatrixRMaj actual = Ex_nb02_classify.classifyLast(xs, new int[]{6, 6, 6}, w.Wxh(), w.Whh(), w.bh(), w.Why(), w.by());
         Check.shape("scores of 3 sequences, 3 classes", actual, 3, 3);
@@ -221,7 +201,7 @@ class Nb02RnnTest {
     void classifyFromEachSequencesLastRealToken() {
         Weights w = Weights.random(4, 5, 3, 90);
         int[] lengths = {2, 7, 1, 4};
-        List<DMatrixRMaj> xs = inputs(7, 4, 4, 91);
+        List<DMatrixRMaj> xs = Fixtures.steps(7, 4, 4, 91);
         DMatrixRMaj expected = w.output().forward(lastStates(xs, lengths, w));
         DMatrixRMaj actual = Ex_nb02_classify.classifyLast(xs, lengths, w.Wxh(), w.Whh(), w.bh(), w.Why(), w.by());
         Check.shape("scores of 4 sequences", actual, 4, 3);
@@ -230,8 +210,8 @@ class Nb02RnnTest {
                     CommonOps_DDRM.extractRow(actual, b, null), 1e-12,
                     "row b uses h at step lengths[b], which is hs.get(lengths[b] - 1); later steps have read padding");
         }
-        List<DMatrixRMaj> noisy = copies(xs);
-        noisy.get(6).setTo(random(4, 4, 5, 99)); // only padding of sequences 0, 2, 3 changes
+        List<DMatrixRMaj> noisy = Fixtures.copies(xs);
+        noisy.get(6).setTo(Init.uniform(4, 4, 5, 99)); // only padding of sequences 0, 2, 3 changes
         DMatrixRMaj again = Ex_nb02_classify.classifyLast(noisy, lengths, w.Wxh(), w.Whh(), w.bh(), w.Why(), w.by());
         for (int b : new int[]{0, 2, 3}) {
             Check.close("sequence " + b + " is blind to its padding", CommonOps_DDRM.extractRow(actual, b, null),
@@ -246,7 +226,7 @@ class Nb02RnnTest {
     @DisplayName("predictEveryStep gives o_t = h_t Why + by at every step")
     void denseScoresEveryStep() {
         Weights w = Weights.random(3, 4, 5, 100);
-        List<DMatrixRMaj> xs = inputs(5, 2, 3, 101);
+        List<DMatrixRMaj> xs = Fixtures.steps(5, 2, 3, 101);
         Sequence expected = w.output().forward(w.layer().forward(Sequence.of(xs.toArray(new DMatrixRMaj[0])), null));
         List<DMatrixRMaj> os = Ex_nb02_dense.predictEveryStep(xs, w.Wxh(), w.Whh(), w.bh(), w.Why(), w.by());
         Check.that("5 score matrices for 5 steps, got " + (os == null ? "null" : os.size()), os != null && os.size() == 5,
@@ -276,7 +256,7 @@ class Nb02RnnTest {
     void denseLossAveragesOverRealTokens() {
         int[] lengths = {5, 2, 3, 1};
         DMatrixRMaj mask = PaddedBatch.of(java.util.Arrays.stream(lengths).mapToObj(int[]::new).toList(), 0, 0).mask();
-        List<DMatrixRMaj> scores = inputs(5, 4, 6, 110).stream().map(m -> {
+        List<DMatrixRMaj> scores = Fixtures.steps(5, 4, 6, 110).stream().map(m -> {
             CommonOps_DDRM.scale(3, m);
             return m;
         }).toList();
@@ -292,10 +272,10 @@ class Nb02RnnTest {
     void denseLossIgnoresPadding() {
         int[] lengths = {3, 1};
         DMatrixRMaj mask = PaddedBatch.of(java.util.Arrays.stream(lengths).mapToObj(int[]::new).toList(), 0, 0).mask();
-        List<DMatrixRMaj> scores = inputs(3, 2, 4, 120);
+        List<DMatrixRMaj> scores = Fixtures.steps(3, 2, 4, 120);
         int[][] y = targets(3, 2, 4, 121);
         double base = Ex_nb02_dense_loss.denseLoss(scores, y, mask);
-        List<DMatrixRMaj> other = copies(scores);
+        List<DMatrixRMaj> other = Fixtures.copies(scores);
         int[][] otherY = new int[3][];
         for (int t = 0; t < 3; t++) {
             otherY[t] = y[t].clone();

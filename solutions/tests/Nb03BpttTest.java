@@ -9,9 +9,11 @@ import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import rnnkit.core.Activation;
+import rnnkit.core.Init;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
+import rnnkit.grader.testkit.Fixtures;
 import rnnkit.grader.testkit.Graded;
 import rnnkit.grader.testkit.GradedNotebook;
 import rnnkit.layers.Affine;
@@ -28,32 +30,6 @@ import rnnkit.ui.Check;
 @GradedNotebook("03-backprop-through-time")
 class Nb03BpttTest {
 
-    private static DMatrixRMaj random(int rows, int cols, double scale, long seed) {
-        Rng rng = new Rng(seed);
-        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.getNumElements(); i++) {
-            m.data[i] = rng.uniform(-scale, scale);
-        }
-        return m;
-    }
-
-    private static List<DMatrixRMaj> inputs(int T, int B, int D, long seed) {
-        List<DMatrixRMaj> xs = new ArrayList<>();
-        for (int t = 0; t < T; t++) {
-            xs.add(random(B, D, 1, seed + t));
-        }
-        return xs;
-    }
-
-    private static int[] classes(int n, int C, long seed) {
-        Rng rng = new Rng(seed);
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = rng.nextInt(C);
-        }
-        return y;
-    }
-
     /** An RNN with an output layer whose weights can be handed to the student's functions. */
     private static final class Model {
         final Rnn rnn;
@@ -62,8 +38,8 @@ class Nb03BpttTest {
         Model(int D, int H, int C, long seed) {
             rnn = new Rnn(D, H, new Rng(seed));
             out = new Affine(H, C, "Why", "by", new Rng(seed + 1));
-            rnn.Whh().setTo(random(H, H, 0.9, seed + 2)); // larger than the default: gradients reach back further
-            out.b().setTo(random(1, C, 0.5, seed + 3));
+            rnn.Whh().setTo(Init.uniform(H, H, 0.9, seed + 2)); // larger than the default: gradients reach back further
+            out.b().setTo(Init.uniform(1, C, 0.5, seed + 3));
         }
 
         DMatrixRMaj Wxh() {
@@ -140,8 +116,8 @@ class Nb03BpttTest {
     @DisplayName("softmaxCrossEntropyGrad is (ŷ - y) / N")
     void softmaxGradientIsPredictionMinusTruth() {
         for (int N : new int[]{1, 5}) {
-            DMatrixRMaj s = random(N, 4, 3, N);
-            int[] y = classes(N, 4, N + 1);
+            DMatrixRMaj s = Init.uniform(N, 4, 3, N);
+            int[] y = Fixtures.classes(N, 4, N + 1);
             DMatrixRMaj expected = new DMatrixRMaj(1, 1);
             SoftmaxCrossEntropy.loss(s, y, null, expected);
             DMatrixRMaj actual = Ex_nb03_softmax_grad.softmaxCrossEntropyGrad(s, y);
@@ -200,9 +176,9 @@ class Nb03BpttTest {
     void stepBackwardMatchesTheLibrary() {
         for (int[] s : new int[][]{{3, 4, 5}, {1, 2, 3}}) {
             int B = s[0], D = s[1], H = s[2];
-            DMatrixRMaj x = random(B, D, 1, 1), hPrev = random(B, H, 0.9, 2), Wxh = random(D, H, 0.7, 3), Whh = random(H, H, 0.7, 4);
-            DMatrixRMaj h = Rnn.stepForward(x, hPrev, Wxh, Whh, random(1, H, 0.5, 5), Activation.TANH);
-            DMatrixRMaj dh = random(B, H, 1, 6);
+            DMatrixRMaj x = Init.uniform(B, D, 1, 1), hPrev = Init.uniform(B, H, 0.9, 2), Wxh = Init.uniform(D, H, 0.7, 3), Whh = Init.uniform(H, H, 0.7, 4);
+            DMatrixRMaj h = Rnn.stepForward(x, hPrev, Wxh, Whh, Init.uniform(1, H, 0.5, 5), Activation.TANH);
+            DMatrixRMaj dh = Init.uniform(B, H, 1, 6);
             Rnn.StepGradients e = Rnn.stepBackward(dh, x, hPrev, h, Wxh, Whh, Activation.TANH);
             Rnn.StepGradients a = Ex_nb03_step_backward.rnnStepBackward(dh, x, hPrev, h, Wxh, Whh);
             String at = " (B=" + B + ", D=" + D + ", H=" + H + ")";
@@ -220,8 +196,8 @@ class Nb03BpttTest {
     @Graded(id = "nb03_step_backward", weight = 1)
     @DisplayName("rnnStepBackward changes none of its arguments")
     void stepBackwardChangesNothing() {
-        List<DMatrixRMaj> args = List.of(random(2, 3, 1, 7), random(2, 4, 1, 8), random(2, 3, 1, 9), random(2, 3, 0.9, 10),
-                random(4, 3, 1, 11), random(3, 3, 1, 12));
+        List<DMatrixRMaj> args = List.of(Init.uniform(2, 3, 1, 7), Init.uniform(2, 4, 1, 8), Init.uniform(2, 3, 1, 9), Init.uniform(2, 3, 0.9, 10),
+                Init.uniform(4, 3, 1, 11), Init.uniform(3, 3, 1, 12));
         List<DMatrixRMaj> before = args.stream().map(DMatrixRMaj::copy).toList();
         Ex_nb03_step_backward.rnnStepBackward(args.get(0), args.get(1), args.get(2), args.get(3), args.get(4), args.get(5));
         for (int i = 0; i < args.size(); i++) {
@@ -238,8 +214,8 @@ class Nb03BpttTest {
         for (int[] s : new int[][]{{6, 3, 2, 5, 4}, {1, 2, 3, 2, 2}}) {
             int T = s[0], B = s[1], D = s[2], H = s[3], C = s[4];
             Model m = new Model(D, H, C, 20 + T);
-            List<DMatrixRMaj> xs = inputs(T, B, D, 30);
-            int[] y = classes(B, C, 31);
+            List<DMatrixRMaj> xs = Fixtures.steps(T, B, D, 30);
+            int[] y = Fixtures.classes(B, C, 31);
             sameGradients("T=" + T + ", B=" + B, m.classifyGrads(xs, y),
                     Ex_nb03_bptt_classify.bpttClassify(xs, y, m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by()),
                     "δh_T = δo W_hyᵀ; walk t = T..1, sum the step gradients, and pass δh_{t-1} on");
@@ -251,7 +227,7 @@ class Nb03BpttTest {
     @DisplayName("bpttClassify leaves the weights and inputs unchanged")
     void bpttClassifyChangesNothing() {
         Model m = new Model(2, 3, 2, 40);
-        List<DMatrixRMaj> xs = inputs(4, 2, 2, 41);
+        List<DMatrixRMaj> xs = Fixtures.steps(4, 2, 2, 41);
         List<DMatrixRMaj> all = new ArrayList<>(xs);
         all.addAll(List.of(m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by()));
         List<DMatrixRMaj> before = all.stream().map(DMatrixRMaj::copy).toList();
@@ -269,12 +245,12 @@ class Nb03BpttTest {
     void bpttDenseMatchesTheLibrary() {
         int T = 5, B = 3, D = 2, H = 4, C = 3;
         Model m = new Model(D, H, C, 50);
-        List<DMatrixRMaj> xs = inputs(T, B, D, 51);
+        List<DMatrixRMaj> xs = Fixtures.steps(T, B, D, 51);
         int[][] y = new int[T][];
         for (int t = 0; t < T; t++) {
-            y[t] = classes(B, C, 60 + t);
+            y[t] = Fixtures.classes(B, C, 60 + t);
         }
-        DMatrixRMaj h0 = random(B, H, 0.8, 70);
+        DMatrixRMaj h0 = Init.uniform(B, H, 0.8, 70);
         sameGradients("from a given h0", m.denseGrads(xs, y, h0),
                 Ex_nb03_bptt_dense.bpttDense(xs, y, h0, m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by()),
                 "δh_t = δo_t W_hyᵀ + δh from step t+1; the loss is the mean over T·B positions; the first step starts from h0");
@@ -333,10 +309,10 @@ class Nb03BpttTest {
     void truncatedBpttCarriesTheState() {
         int T = 7, B = 2, D = 3, H = 4, C = 3, k = 3;
         Model m = new Model(D, H, C, 80);
-        List<DMatrixRMaj> xs = inputs(T, B, D, 81);
+        List<DMatrixRMaj> xs = Fixtures.steps(T, B, D, 81);
         int[][] y = new int[T][];
         for (int t = 0; t < T; t++) {
-            y[t] = classes(B, C, 90 + t);
+            y[t] = Fixtures.classes(B, C, 90 + t);
         }
         List<Map<String, DMatrixRMaj>> chunks = Ex_nb03_tbptt.tbpttGradients(xs, y, k, m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by());
         Check.that("7 steps in chunks of 3 make 3 chunks (3, 3, 1), got " + (chunks == null ? null : chunks.size()),
@@ -359,7 +335,7 @@ class Nb03BpttTest {
     @DisplayName("tbpttGradients with k >= T is one chunk of full BPTT")
     void truncatedBpttWithALargeKIsFullBptt() {
         Model m = new Model(2, 3, 2, 100);
-        List<DMatrixRMaj> xs = inputs(4, 2, 2, 101);
+        List<DMatrixRMaj> xs = Fixtures.steps(4, 2, 2, 101);
         int[][] y = {{0, 1}, {1, 1}, {0, 0}, {1, 0}};
         List<Map<String, DMatrixRMaj>> chunks = Ex_nb03_tbptt.tbpttGradients(xs, y, 10, m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by());
         Check.that("k = 10 > T = 4 gives one chunk", chunks != null && chunks.size() == 1, null);

@@ -23,15 +23,6 @@ import rnnkit.ui.Check;
 @GradedNotebook("04-vanishing-exploding")
 class Nb04GradientsTest {
 
-    private static DMatrixRMaj random(int rows, int cols, double scale, long seed) {
-        Rng rng = new Rng(seed);
-        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.getNumElements(); i++) {
-            m.data[i] = rng.uniform(-scale, scale);
-        }
-        return m;
-    }
-
     /** One sequence through an RNN: its weights, inputs and states h_1..h_T. */
     private static final class Run {
         final DMatrixRMaj Wxh;
@@ -41,12 +32,12 @@ class Nb04GradientsTest {
         final List<DMatrixRMaj> hs = new ArrayList<>();
 
         Run(int T, int D, int H, double whhScale, long seed) {
-            Wxh = random(D, H, 0.8, seed);
-            Whh = random(H, H, whhScale, seed + 1);   // not symmetric: a missing transpose shows
-            bh = random(1, H, 0.3, seed + 2);
+            Wxh = Init.uniform(D, H, 0.8, seed);
+            Whh = Init.uniform(H, H, whhScale, seed + 1);   // not symmetric: a missing transpose shows
+            bh = Init.uniform(1, H, 0.3, seed + 2);
             DMatrixRMaj h = new DMatrixRMaj(1, H);
             for (int t = 0; t < T; t++) {
-                xs.add(random(1, D, 1, seed + 10 + t));
+                xs.add(Init.uniform(1, D, 1, seed + 10 + t));
                 h = Rnn.stepForward(xs.get(t), h, Wxh, Whh, bh, Activation.TANH);
                 hs.add(h);
             }
@@ -124,7 +115,7 @@ class Nb04GradientsTest {
     void gradientNormsMatchTheLibrary() {
         for (int T : new int[]{7, 1}) {
             Run r = new Run(T, 3, 5, 1.2, 10 + T);
-            DMatrixRMaj dhT = random(1, 5, 1, 30);
+            DMatrixRMaj dhT = Init.uniform(1, 5, 1, 30);
             Rnn rnn = r.layer();
             rnn.forward(Sequence.of(r.xs.toArray(new DMatrixRMaj[0])), null);
             rnn.backward(new Sequence(T, 1, 5), new State(dhT.copy()));
@@ -179,7 +170,7 @@ class Nb04GradientsTest {
     // ---- nb04_clip_norm (2 points) ----
 
     private static List<DMatrixRMaj> gradients(double scale, long seed) {
-        return List.of(random(3, 4, scale, seed), random(1, 4, scale, seed + 1), random(4, 2, scale, seed + 2));
+        return List.of(Init.uniform(3, 4, scale, seed), Init.uniform(1, 4, scale, seed + 1), Init.uniform(4, 2, scale, seed + 2));
     }
 
     private static List<Parameter> asParameters(List<DMatrixRMaj> grads) {

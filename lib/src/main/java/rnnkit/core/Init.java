@@ -19,6 +19,11 @@ public final class Init {
         return w;
     }
 
+    /** A new rows&times;cols matrix with entries from U(-scale, scale), drawn from {@code new Rng(seed)}: data for checks and demos. */
+    public static DMatrixRMaj uniform(int rows, int cols, double scale, long seed) {
+        return uniform(new DMatrixRMaj(rows, cols), -scale, scale, new Rng(seed));
+    }
+
     /** Every entry from N(0, std^2). */
     public static DMatrixRMaj gaussian(DMatrixRMaj w, double std, Rng rng) {
         for (int i = 0; i < w.getNumElements(); i++) {

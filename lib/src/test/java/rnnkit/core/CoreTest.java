@@ -27,6 +27,18 @@ class CoreTest {
     }
 
     @Test
+    void aSeededUniformMatrixIsReproducibleAndInRange() {
+        DMatrixRMaj m = Init.uniform(3, 4, 0.5, 9);
+        assertEquals(3, m.numRows);
+        assertEquals(4, m.numCols);
+        assertArrayEquals(m.data, Init.uniform(3, 4, 0.5, 9).data, 0);
+        for (double v : m.data) {
+            assertTrue(v >= -0.5 && v < 0.5, v + " in [-0.5, 0.5)");
+        }
+        assertNotEquals(m.get(0, 0), Init.uniform(3, 4, 0.5, 10).get(0, 0));
+    }
+
+    @Test
     void gaussiansAndCategoricalsHaveTheirDistributions() {
         // 100,000 draws: standard errors 0.003 (mean), 0.0045 (variance), 0.0015 (a frequency of 0.3)
         Rng rng = new Rng(3);
