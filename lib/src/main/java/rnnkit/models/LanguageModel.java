@@ -14,6 +14,7 @@ import rnnkit.layers.Recurrent;
 import rnnkit.layers.SoftmaxCrossEntropy;
 import rnnkit.layers.Stacked;
 import rnnkit.layers.State;
+import rnnkit.reg.Dropout;
 
 /**
  * A recurrent language model: embedding, a stack of recurrent layers, and an output layer over the vocabulary,
@@ -25,6 +26,9 @@ public final class LanguageModel implements Trainable {
     private final Stacked rnn;
     private final Affine output;
     private final List<Parameter> params;
+    /** Dropout on the embeddings entering the first layer and on the top layer's outputs (null: none). */
+    private Dropout inputDropout;
+    private Dropout outputDropout;
 
     // the cache of the last forward pass
     private int[][] targets;
@@ -72,6 +76,23 @@ public final class LanguageModel implements Trainable {
     @Override
     public void train(boolean training) {
         rnn.train(training);
+        if (inputDropout != null) {
+            inputDropout.train(training);
+            outputDropout.train(training);
+        }
+    }
+
+    /**
+     * Dropout with probability p on the non-recurrent connections at both ends of the stack: the embeddings that
+     * enter the first layer and the top layer's outputs before the output layer. A new mask every step is Zaremba
+     * et al.'s scheme; {@code oneMaskPerSequence} gives Gal &amp; Ghahramani's variational masks. Dropout between
+     * layers is {@link Stacked#dropoutBetween}, on the recurrent connection each layer's {@code recurrentDropout}.
+     * p = 0 switches it off. Returns this model.
+     */
+    public LanguageModel dropout(double p, boolean oneMaskPerSequence, Rng rng) {
+        inputDropout = p == 0 ? null : new Dropout(p, oneMaskPerSequence, rng);
+        outputDropout = p == 0 ? null : new Dropout(p, oneMaskPerSequence, rng);
+        return this;
     }
 
     /**
@@ -83,7 +104,13 @@ public final class LanguageModel implements Trainable {
         this.targets = targets;
         this.mask = mask;
         Sequence x = embedding.forward(inputs);
+        if (inputDropout != null) {
+            x = inputDropout.forward(x);
+        }
         Sequence h = rnn.forward(x, initial, null);
+        if (outputDropout != null) {
+            h = outputDropout.forward(h);
+        }
         Sequence scores = output.forward(h);
         dscores = new Sequence(scores.length(), scores.batch(), scores.dim());
         return SoftmaxCrossEntropy.sequenceLoss(scores, targets, mask, dscores);
@@ -92,7 +119,13 @@ public final class LanguageModel implements Trainable {
     /** Backpropagation through time from the last forward pass's loss; accumulates every parameter's gradient. */
     public void backward() {
         Sequence dh = output.backward(dscores);
+        if (outputDropout != null) {
+            dh = outputDropout.backward(dh);
+        }
         Sequence dx = rnn.backward(dh, null);
+        if (inputDropout != null) {
+            dx = inputDropout.backward(dx);
+        }
         embedding.backward(dx);
     }
 

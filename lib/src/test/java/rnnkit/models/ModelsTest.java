@@ -55,6 +55,45 @@ class ModelsTest {
         }
     }
 
+    /** Every loss evaluation must see the same masks: each forward re-seeds the dropout with a fresh Rng(7). */
+    @Test
+    void aLanguageModelWithDropoutAtBothEndsAndOnTheStateGradientsCheck() {
+        for (boolean perSequence : new boolean[]{false, true}) {
+            Rng rng = new Rng(5);
+            LanguageModel lm = LanguageModel.of(Cell.LSTM, 7, 4, 5, 1, rng);
+            int[][] x = tokens(5, 3, 7, rng);
+            int[][] y = tokens(5, 3, 7, rng);
+            Runnable reseed = () -> {
+                lm.dropout(0.3, perSequence, new Rng(7));
+                ((rnnkit.layers.Lstm) lm.rnn().layer(0)).recurrentDropout(0.3, perSequence, new Rng(8));
+            };
+            GradCheck.Report r = Grads.check(lm, () -> {
+                reseed.run();
+                return lm.forward(x, y, null, null);
+            }, () -> {
+                reseed.run();
+                lm.forward(x, y, null, null);
+                lm.backward();
+            }, 40, rng);
+            assertTrue(r.passes(MODEL_TOLERANCE), "dropout, one mask per sequence: " + perSequence + "\n" + r);
+        }
+    }
+
+    @Test
+    void dropoutChangesTrainingLossesOnlyAndEvaluationSwitchesItOff() {
+        Rng rng = new Rng(6);
+        LanguageModel plain = LanguageModel.of(Cell.GRU, 7, 4, 5, 1, new Rng(9));
+        LanguageModel dropped = LanguageModel.of(Cell.GRU, 7, 4, 5, 1, new Rng(9)).dropout(0.5, true, new Rng(3));
+        int[][] x = tokens(6, 2, 7, rng);
+        int[][] y = tokens(6, 2, 7, rng);
+        double clean = plain.forward(x, y, null, null);
+        assertTrue(Math.abs(dropped.forward(x, y, null, null) - clean) > 1e-6, "dropout must change the training loss");
+        dropped.train(false);
+        assertEquals(clean, dropped.forward(x, y, null, null), 0.0, "in eval mode the model is the plain one");
+        dropped.train(true);
+        assertTrue(Math.abs(dropped.forward(x, y, null, null) - clean) > 1e-6, "train(true) switches dropout back on");
+    }
+
     @Test
     void anEncoderDecodersGradientsCheckWithPaddedSourcesAndTargets() {
         Rng rng = new Rng(2);

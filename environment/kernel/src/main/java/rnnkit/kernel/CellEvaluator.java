@@ -133,6 +133,14 @@ final class CellEvaluator implements AutoCloseable {
 
     private CellError unresolved(CellSource source, int start, String code, DeclarationSnippet snippet) {
         List<String> missing = shell.unresolvedDependencies(snippet).collect(Collectors.toList());
+        if (missing.isEmpty()) {
+            // JShell keeps a method whose body does not compile (e.g. a call with the wrong arguments) as
+            // "recoverable" with no missing names: javac's own message is the one to show. It could never become
+            // usable, so it is dropped like a rejected snippet (a kept one confuses later snippets' compilation).
+            CellError error = compileError(source, start, snippet);
+            shell.drop(snippet);
+            return error;
+        }
         int at = 0;
         int length = 1;
         Matcher name = LAST_WORD.matcher(missing.isEmpty() ? "" : missing.get(0));

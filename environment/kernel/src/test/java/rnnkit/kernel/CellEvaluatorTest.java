@@ -1,5 +1,6 @@
 package rnnkit.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -121,7 +122,7 @@ class CellEvaluatorTest {
         run("int divide(int a, int b) {\n  int q = a / b;\n  return q;\n}");
         String definedIn = "In [" + cellCount + "]";
         CellError e = fails("int x = 1;\ndivide(x, 0)");
-        assertEquals("ArithmeticException", e.ename());
+        assertEquals("ArithmeticException", e.ename(), e.evalue());
         assertEquals("/ by zero", e.evalue());
         String tb = traceback(e);
         assertTrue(tb.startsWith("java.lang.ArithmeticException: / by zero"), tb);
@@ -145,6 +146,16 @@ class CellEvaluatorTest {
         assertTrue(e.evalue().contains("line 3") && e.evalue().contains("variable PIE"), e.evalue());
         assertTrue(tb.contains("method area(double) was defined, but it cannot be used until variable PIE exists"), tb);
         assertTrue(tb.contains("|   return PIE * r * r;"), tb);
+    }
+
+    @Test
+    void aDefinitionCallingAMethodWithTheWrongArgumentsShowsJavacsMessage() {
+        assertDoesNotThrow(() -> run("class Sums { static double of(double a, double b) { return a + b; } }"));
+        CellError e = fails("double twice(double x) {\n  return Sums.of(x);\n}");
+        String tb = traceback(e);
+        assertEquals("CompileError", e.ename());
+        assertTrue(e.evalue().contains("line 2") && e.evalue().contains("cannot be applied to given types"), e.evalue());
+        assertTrue(tb.contains("|   return Sums.of(x);"), tb);
     }
 
     @Test
