@@ -67,6 +67,26 @@ public final class EncoderDecoder implements Trainable {
                 new Affine(hiddenSize, targetVocabulary, "Why", "by", rng));
     }
 
+    public Embedding sourceEmbedding() {
+        return sourceEmbedding;
+    }
+
+    public Stacked encoder() {
+        return encoder;
+    }
+
+    public Embedding targetEmbedding() {
+        return targetEmbedding;
+    }
+
+    public Stacked decoder() {
+        return decoder;
+    }
+
+    public Affine output() {
+        return output;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return params;

@@ -134,4 +134,16 @@ class TextTest {
         assertEquals(c0.inputs()[5][2] + 1, c1.inputs()[0][2], "row 2 of chunk 1 goes on where chunk 0 stopped");
         assertEquals(c0.inputs()[3][0] + 1, c0.targets()[3][0], "targets are the next tokens");
     }
+
+    @Test
+    void aSeq2SeqBatchShiftsTheTargetsForTeacherForcing() {
+        Seq2SeqBatch batch = Seq2SeqBatch.of(List.of(new int[]{5, 6, 7}, new int[]{8}), List.of(new int[]{10, 11}, new int[]{12, 13, 14}),
+                0, 2, 3);
+        assertEquals(2, batch.batch());
+        assertArrayEquals(new int[][]{{2, 2}, {10, 12}, {11, 13}, {0, 14}}, batch.targetIn(), "<bos> y_1 .. y_n, then padding");
+        assertArrayEquals(new int[][]{{10, 12}, {11, 13}, {3, 14}, {0, 3}}, batch.targetOut(), "y_1 .. y_n <eos>, then padding");
+        assertArrayEquals(new double[]{1, 1, 1, 1, 1, 1, 0, 1}, batch.targetMask().data, "1 up to and including <eos>");
+        assertArrayEquals(new int[][]{{5, 8}, {6, 0}, {7, 0}}, batch.source().ids());
+        assertThrows(IllegalArgumentException.class, () -> Seq2SeqBatch.of(List.of(new int[]{1}), List.of(), 0, 2, 3));
+    }
 }
