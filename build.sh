@@ -39,6 +39,11 @@ RNN course kit
                                      own IJava/JJava installation, see README.md)
   ./build.sh example char-lm [opts]  the library's runnable example: a character LSTM on tiny Shakespeare
                                      (options: --hidden 128 --steps 0 --batch 32 --seq 64 --seed 1)
+  ./build.sh bench [--notebooks] [opts]
+                                     the kit's character-LM training step against PyTorch's, side by side
+                                     (options: --models rnn,lstm,gru --hidden 128,256,512 --threads 1,2
+                                     --repeats 3); writes bench/results.csv. --notebooks: every solution
+                                     notebook's real-Jupyter run time against its budget (bench/notebook_times.csv)
   ./build.sh help                    this text
 EOF
 }
@@ -203,6 +208,20 @@ case "$cmd" in
     cp="$KIT/lib/target/classes:$(cat "$deps")"
     rm -f "$deps"
     exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" "$main" "$@" ;;
+  bench)
+    [ -d bench ] || fail "'$cmd' needs bench/, which a student bundle does not have."
+    if [ "${1:-}" = --notebooks ]; then
+      [ -d solutions/notebooks ] || fail "'bench --notebooks' times the solution notebooks: it needs solutions/"
+      setup_if_needed
+      exec "$PYTHON" bench/notebook_times.py
+    fi
+    check_java
+    mvn -q -B install -DskipTests >/dev/null
+    deps="$(mktemp)"
+    mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
+    cp="$KIT/bench/target/classes:$(cat "$deps")"
+    rm -f "$deps"
+    exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" rnnkit.bench.CharLmBench --home "$KIT" "$@" ;;
   help|-h|--help)
     usage ;;
   *)

@@ -1,0 +1,143 @@
+package rnnkit.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import rnnkit.core.Rng;
+import rnnkit.models.Cell;
+import rnnkit.models.LanguageModel;
+import rnnkit.train.Clip;
+import rnnkit.train.Optimizer;
+
+/**
+ * {@code ./build.sh bench}: the kit's character-LM training step against the same step in PyTorch
+ * ({@code bench/torch_charlm.py}, run with Debian's python3-torch), measured alternately in one run.
+ *
+ * <p>The step: embedding -> {RNN, LSTM, GRU} -> linear -> softmax cross-entropy -> backward -> global-norm clip 5
+ * -> Adam, with V = 65, B = 32, T = 64, E = 64, float64. For every model, hidden size and thread count, the two sides
+ * take turns ({@code --repeats} rounds); each round times {@code --steps} steps after warm-up, and the table gives
+ * the median tokens per second of each side. Writes {@code bench/results.csv}.
+ */
+public final class CharLmBench {
+
+    static final int V = 65;
+    static final int B = 32;
+    static final int T = 64;
+    static final int E = 64;
+
+    private CharLmBench() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        List<String> models = List.of(option(args, "--models", "rnn,lstm,gru").split(","));
+        int[] hidden = Arrays.stream(option(args, "--hidden", "128,256,512").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] threads = Arrays.stream(option(args, "--threads", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
+        int repeats = Integer.parseInt(option(args, "--repeats", "3"));
+        Path home = Path.of(option(args, "--home", "."));
+        Path csv = home.resolve("bench/results.csv");
+        String python = option(args, "--python", "/usr/bin/python3");
+
+        List<String> rows = new ArrayList<>();
+        rows.add("model,hidden,dtype,threads,kit_tokens_per_s,torch_tokens_per_s,ratio");
+        System.out.printf(Locale.ROOT, "%-5s %6s %8s %8s %14s %14s %7s%n", "model", "hidden", "dtype", "threads", "kit tokens/s",
+                "torch tokens/s", "ratio");
+        boolean torchMissing = false;
+        for (String model : models) {
+            for (int H : hidden) {
+                for (int n : threads) {
+                    int steps = H >= 512 ? 2 : H >= 256 ? 3 : 5;
+                    LanguageModel lm = LanguageModel.of(Cell.valueOf(model.toUpperCase(Locale.ROOT)), V, E, H, 1, new Rng(1));
+                    Optimizer adam = new Optimizer.Adam(lm.parameters(), 2e-3);
+                    int[][] x = tokens(new Rng(2));
+                    int[][] y = tokens(new Rng(3));
+                    for (int w = 0; w < 2; w++) {
+                        step(lm, adam, x, y);
+                    }
+                    double[] kit = new double[repeats];
+                    double[] torch = new double[repeats];
+                    for (int r = 0; r < repeats; r++) {
+                        long t0 = System.nanoTime();
+                        for (int s = 0; s < steps; s++) {
+                            step(lm, adam, x, y);
+                        }
+                        kit[r] = steps * (double) (B * T) / ((System.nanoTime() - t0) / 1e9);
+                        torch[r] = torchMissing ? Double.NaN : torch(python, home, model, H, n, steps);
+                        torchMissing = Double.isNaN(torch[r]);
+                    }
+                    double k = median(kit);
+                    double t = median(torch);
+                    System.out.printf(Locale.ROOT, "%-5s %6d %8s %8d %14.0f %14.0f %7.2f%n", model, H, "float64", n, k, t, k / t);
+                    rows.add(String.format(Locale.ROOT, "%s,%d,float64,%d,%.0f,%s,%s", model, H, n, k,
+                            Double.isNaN(t) ? "" : String.format(Locale.ROOT, "%.0f", t), Double.isNaN(t) ? "" : String.format(Locale.ROOT, "%.3f", k / t)));
+                }
+            }
+        }
+        Files.write(csv, rows, StandardCharsets.UTF_8);
+        System.out.println("wrote " + csv);
+        if (torchMissing) {
+            System.out.println("PyTorch was not found, so only the kit was measured: apt-get install python3-torch to compare.");
+        }
+    }
+
+    /** One training step of the kit: forward, backward, clip, Adam. */
+    static void step(LanguageModel lm, Optimizer adam, int[][] x, int[][] y) {
+        lm.zeroGrad();
+        lm.forward(x, y, null, null);
+        lm.backward();
+        Clip.byGlobalNorm(lm.parameters(), 5.0);
+        adam.step();
+    }
+
+    static int[][] tokens(Rng rng) {
+        int[][] t = new int[T][B];
+        for (int[] row : t) {
+            for (int b = 0; b < B; b++) {
+                row[b] = rng.nextInt(V);
+            }
+        }
+        return t;
+    }
+
+    /** The PyTorch side's tokens per second for one round, or NaN when torch is not installed. */
+    static double torch(String python, Path home, String model, int H, int threads, int steps) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(python, home.resolve("bench/torch_charlm.py").toString(), "--model", model, "--hidden",
+                String.valueOf(H), "--threads", String.valueOf(threads), "--steps", String.valueOf(steps), "--warmup", "2")
+                .redirectErrorStream(true).start();
+        String last = "";
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                last = line;
+            }
+        }
+        int code = p.waitFor();
+        if (code == 3 || last.startsWith("torch_missing")) {
+            return Double.NaN;
+        }
+        if (code != 0 || !last.startsWith("tokens_per_s ")) {
+            throw new IOException("bench/torch_charlm.py failed (exit " + code + "): " + last);
+        }
+        return Double.parseDouble(last.substring("tokens_per_s ".length()));
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
