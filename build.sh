@@ -111,7 +111,7 @@ build() {
   local java mvn_bin
   java="$(java_bin)"; mvn_bin="$(command -v mvn)"
   "$PYTHON" - "$SPEC_DIR/kernel.json" "$java" "$KIT" "$mvn_bin" <<'EOF'
-import json, sys
+import json, os, sys
 path, java, kit, mvn = sys.argv[1:]
 json.dump({
     "argv": [java, "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-Drnnkit.home=" + kit,
@@ -119,7 +119,8 @@ json.dump({
     "display_name": "Java (rnnkit)",
     "language": "java",
     "interrupt_mode": "message",
-    "env": {"RNNKIT_MVN": mvn, "RNNKIT_HOME": kit},
+    # one BLAS thread: the same numbers on every machine with OpenBLAS, whatever its cores (rnnkit.core.Gemm)
+    "env": {"RNNKIT_MVN": mvn, "RNNKIT_HOME": kit, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")},
     "metadata": {"debugger": False},
 }, open(path, "w"), indent=2)
 EOF

@@ -22,8 +22,9 @@ import rnnkit.train.Optimizer;
  *
  * <p>The step: embedding -> {RNN, LSTM, GRU} -> linear -> softmax cross-entropy -> backward -> global-norm clip 5
  * -> Adam, with V = 65, B = 32, T = 64, E = 64, float64. For every model, hidden size and thread count, the two sides
- * take turns ({@code --repeats} rounds); each round times {@code --steps} steps after warm-up, and the table gives
- * the median tokens per second of each side. Writes {@code bench/results.csv}.
+ * take turns ({@code --repeats} rounds), each round in a fresh process whose BLAS uses that many threads; a round
+ * times a few steps after two of warm-up, and the table gives the median tokens per second of each side. The kit's
+ * own loops are single-threaded; its threads are OpenBLAS's. Writes {@code bench/results.csv}.
  */
 public final class CharLmBench {
 
@@ -36,6 +37,10 @@ public final class CharLmBench {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length == 4 && args[0].equals("--kit-only")) {   // one round of the kit's side, in a child JVM
+            System.out.printf(Locale.ROOT, "tokens_per_s %.1f%n", kit(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3])));
+            return;
+        }
         List<String> models = List.of(option(args, "--models", "rnn,lstm,gru").split(","));
         int[] hidden = Arrays.stream(option(args, "--hidden", "128,256,512").split(",")).mapToInt(Integer::parseInt).toArray();
         int[] threads = Arrays.stream(option(args, "--threads", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -44,6 +49,8 @@ public final class CharLmBench {
         Path csv = home.resolve("bench/results.csv");
         String python = option(args, "--python", "/usr/bin/python3");
 
+        System.out.println("kit matrix products: " + rnnkit.core.Gemm.implementation()
+                + "; each round of each side runs in its own process with OPENBLAS_NUM_THREADS (and torch's threads) = the thread count");
         List<String> rows = new ArrayList<>();
         rows.add("model,hidden,dtype,threads,kit_tokens_per_s,torch_tokens_per_s,ratio");
         System.out.printf(Locale.ROOT, "%-5s %6s %8s %8s %14s %14s %7s%n", "model", "hidden", "dtype", "threads", "kit tokens/s",
@@ -53,22 +60,14 @@ public final class CharLmBench {
             for (int H : hidden) {
                 for (int n : threads) {
                     int steps = H >= 512 ? 2 : H >= 256 ? 3 : 5;
-                    LanguageModel lm = LanguageModel.of(Cell.valueOf(model.toUpperCase(Locale.ROOT)), V, E, H, 1, new Rng(1));
-                    Optimizer adam = new Optimizer.Adam(lm.parameters(), 2e-3);
-                    int[][] x = tokens(new Rng(2));
-                    int[][] y = tokens(new Rng(3));
-                    for (int w = 0; w < 2; w++) {
-                        step(lm, adam, x, y);
-                    }
                     double[] kit = new double[repeats];
                     double[] torch = new double[repeats];
                     for (int r = 0; r < repeats; r++) {
-                        long t0 = System.nanoTime();
-                        for (int s = 0; s < steps; s++) {
-                            step(lm, adam, x, y);
-                        }
-                        kit[r] = steps * (double) (B * T) / ((System.nanoTime() - t0) / 1e9);
-                        torch[r] = torchMissing ? Double.NaN : torch(python, home, model, H, n, steps);
+                        kit[r] = child(List.of(javaBin(), "-cp", System.getProperty("java.class.path"), CharLmBench.class.getName(),
+                                "--kit-only", model, String.valueOf(H), String.valueOf(steps)), n, home);
+                        torch[r] = torchMissing ? Double.NaN : child(List.of(python, home.resolve("bench/torch_charlm.py").toString(),
+                                "--model", model, "--hidden", String.valueOf(H), "--threads", String.valueOf(n), "--steps",
+                                String.valueOf(steps), "--warmup", "2"), n, home);
                         torchMissing = Double.isNaN(torch[r]);
                     }
                     double k = median(kit);
@@ -105,11 +104,31 @@ public final class CharLmBench {
         return t;
     }
 
-    /** The PyTorch side's tokens per second for one round, or NaN when torch is not installed. */
-    static double torch(String python, Path home, String model, int H, int threads, int steps) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(python, home.resolve("bench/torch_charlm.py").toString(), "--model", model, "--hidden",
-                String.valueOf(H), "--threads", String.valueOf(threads), "--steps", String.valueOf(steps), "--warmup", "2")
-                .redirectErrorStream(true).start();
+    /** The kit's tokens per second over {@code steps} training steps after two of warm-up, in this JVM. */
+    static double kit(String model, int H, int steps) {
+        LanguageModel lm = LanguageModel.of(Cell.valueOf(model.toUpperCase(Locale.ROOT)), V, E, H, 1, new Rng(1));
+        Optimizer adam = new Optimizer.Adam(lm.parameters(), 2e-3);
+        int[][] x = tokens(new Rng(2));
+        int[][] y = tokens(new Rng(3));
+        for (int w = 0; w < 2; w++) {
+            step(lm, adam, x, y);
+        }
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            step(lm, adam, x, y);
+        }
+        return steps * (double) (B * T) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * One round of one side in its own process with {@code threads} threads for its BLAS (OpenBLAS reads
+     * OPENBLAS_NUM_THREADS when it loads, so each thread count needs a fresh process); NaN when torch is missing.
+     */
+    static double child(List<String> command, int threads, Path home) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
+        pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
+        pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        Process p = pb.start();
         String last = "";
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -121,9 +140,13 @@ public final class CharLmBench {
             return Double.NaN;
         }
         if (code != 0 || !last.startsWith("tokens_per_s ")) {
-            throw new IOException("bench/torch_charlm.py failed (exit " + code + "): " + last);
+            throw new IOException(String.join(" ", command) + " failed (exit " + code + "): " + last);
         }
         return Double.parseDouble(last.substring("tokens_per_s ".length()));
+    }
+
+    static String javaBin() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     static double median(double[] v) {

@@ -6,6 +6,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import rnnkit.core.Init;
 import rnnkit.core.Trainable;
 import rnnkit.core.Ops;
+import rnnkit.core.Gemm;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
@@ -53,23 +54,25 @@ public final class Affine implements Trainable {
     public DMatrixRMaj forward(DMatrixRMaj x) {
         this.x = x;
         DMatrixRMaj y = new DMatrixRMaj(x.numRows, W.value.numCols);
-        CommonOps_DDRM.mult(x, W.value, y);
+        Gemm.mult(x, W.value, y);
         Ops.addRow(y, b.value);
         return y;
     }
 
     /** dW += x^T dy, db += sum over rows of dy; returns dx = dy W^T. */
     public DMatrixRMaj backward(DMatrixRMaj dy) {
-        CommonOps_DDRM.multAddTransA(x, dy, W.grad);
+        Gemm.multAddTransA(x, dy, W.grad);
         Ops.addColumnSums(dy, b.grad);
-        return CommonOps_DDRM.multTransB(dy, W.value, null);
+        DMatrixRMaj dx = new DMatrixRMaj(dy.numRows, W.value.numRows);
+        Gemm.multTransB(dy, W.value, dx);
+        return dx;
     }
 
     /** y_t = x_t W + b for every step, as one product over the stacked steps. */
     public Sequence forward(Sequence x) {
         x.stack(xs);
         Ops.shape(ys, xs.numRows, W.value.numCols);
-        CommonOps_DDRM.mult(xs, W.value, ys);
+        Gemm.mult(xs, W.value, ys);
         Ops.addRow(ys, b.value);
         Sequence y = new Sequence(x.length(), x.batch(), W.value.numCols);
         y.unstack(ys);
@@ -79,10 +82,10 @@ public final class Affine implements Trainable {
     /** The backward pass of {@link #forward(Sequence)}. */
     public Sequence backward(Sequence dy) {
         dy.stack(dys);
-        CommonOps_DDRM.multAddTransA(xs, dys, W.grad);   // dW += sum_t x_t^T dy_t
+        Gemm.multAddTransA(xs, dys, W.grad);   // dW += sum_t x_t^T dy_t
         Ops.addColumnSums(dys, b.grad);
         Ops.shape(dxs, dys.numRows, W.value.numRows);
-        CommonOps_DDRM.multTransB(dys, W.value, dxs);    // dx_t = dy_t W^T
+        Gemm.multTransB(dys, W.value, dxs);    // dx_t = dy_t W^T
         Sequence dx = new Sequence(dy.length(), dy.batch(), W.value.numRows);
         dx.unstack(dxs);
         return dx;

@@ -6,6 +6,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import rnnkit.core.Activation;
 import rnnkit.core.Init;
 import rnnkit.core.Ops;
+import rnnkit.core.Gemm;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 
@@ -109,7 +110,7 @@ public final class Gru extends RecurrentLayer {
         int H = h.numCols;
         if (v == Variant.PYTORCH) {
             Ops.shape(ah, batch, 3 * H);
-            CommonOps_DDRM.mult(hIn, Wh, ah);                          // h_{t-1} W_h + b_h, all three blocks
+            Gemm.mult(hIn, Wh, ah);                          // h_{t-1} W_h + b_h, all three blocks
             Ops.addRow(ah, bh);
             for (int r = 0; r < batch; r++) {
                 int row = r * 3 * H;
@@ -123,7 +124,7 @@ public final class Gru extends RecurrentLayer {
             }
         } else {
             Ops.shape(ah, batch, 2 * H);
-            CommonOps_DDRM.mult(hIn, whRZ, ah);                        // h_{t-1} W_h for r and z
+            Gemm.mult(hIn, whRZ, ah);                        // h_{t-1} W_h for r and z
             for (int r = 0; r < batch; r++) {
                 int row = r * 3 * H;
                 for (int j = 0; j < H; j++) {
@@ -133,7 +134,7 @@ public final class Gru extends RecurrentLayer {
                 }
             }
             Ops.shape(ah, batch, H);
-            CommonOps_DDRM.mult(hidden, whN, ah);                      // (r ⊙ h_{t-1}) W_hn: reset before
+            Gemm.mult(hidden, whN, ah);                      // (r ⊙ h_{t-1}) W_hn: reset before
             for (int r = 0; r < batch; r++) {
                 int row = r * 3 * H;
                 for (int j = 0; j < H; j++) {
@@ -189,8 +190,8 @@ public final class Gru extends RecurrentLayer {
         } else {
             DMatrixRMaj rh = hidden[t];
             Ops.shape(dRh, B, H);
-            CommonOps_DDRM.multTransB(dahN, whN, dRh);                 // dL/d(r ⊙ h_{t-1})
-            CommonOps_DDRM.multAddTransA(rh, dahN, dWhN);
+            Gemm.multTransB(dahN, whN, dRh);                 // dL/d(r ⊙ h_{t-1})
+            Gemm.multAddTransA(rh, dahN, dWhN);
             for (int r = 0; r < B; r++) {
                 int row = r * 3 * H;
                 for (int j = 0; j < H; j++) {
@@ -204,8 +205,8 @@ public final class Gru extends RecurrentLayer {
             }
             Ops.shape(ah, B, 2 * H);                                       // dah's r,z columns, packed
             Ops.copyBlock(dah, 0, 0, ah, 0, 0, B, 2 * H);
-            CommonOps_DDRM.multAddTransA(hIn(t), ah, dWhRZ);
-            CommonOps_DDRM.multTransB(ah, whRZ, dhIn);
+            Gemm.multAddTransA(hIn(t), ah, dWhRZ);
+            Gemm.multTransB(ah, whRZ, dhIn);
             CommonOps_DDRM.addEquals(dhIn, dRh);
             for (int r = 0; r < B; r++) {                                  // b_h gradients, block by block
                 for (int j = 0; j < 2 * H; j++) {

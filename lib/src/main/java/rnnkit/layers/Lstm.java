@@ -7,6 +7,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import rnnkit.core.Activation;
 import rnnkit.core.Init;
 import rnnkit.core.Ops;
+import rnnkit.core.Gemm;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 
@@ -141,7 +142,7 @@ public final class Lstm extends RecurrentLayer {
      */
     static void cell(Variant v, DMatrixRMaj a, DMatrixRMaj hPrev, DMatrixRMaj cPrev, DMatrixRMaj Wh,
                      DMatrixRMaj[] peep, DMatrixRMaj c, DMatrixRMaj tanhC, DMatrixRMaj h) {
-        CommonOps_DDRM.multAdd(hPrev, Wh, a);                      // a = x_t W_x + b + h_{t-1} W_h
+        Gemm.multAdd(hPrev, Wh, a);                      // a = x_t W_x + b + h_{t-1} W_h
         int H = h.numCols;
         int G = a.numCols / H;
         for (int r = 0; r < h.numRows; r++) {
@@ -286,7 +287,7 @@ public final class Lstm extends RecurrentLayer {
     public State step(DMatrixRMaj x, State state) {
         int batch = x.numRows;
         DMatrixRMaj a = new DMatrixRMaj(batch, G * H);
-        CommonOps_DDRM.mult(x, Wx.value, a);
+        Gemm.mult(x, Wx.value, a);
         Ops.addRow(a, b.value);
         State next = State.zeros(batch, H, true);
         cell(variant, a, state.h, state.c, Wh.value, peepValues, next.c, new DMatrixRMaj(batch, H), next.h);

@@ -4,6 +4,7 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import rnnkit.core.Ops;
+import rnnkit.core.Gemm;
 import rnnkit.core.Parameter;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
@@ -169,9 +170,9 @@ abstract class RecurrentLayer implements Recurrent {
      * {@code dW_h += h_{t-1}^T dah}, and {@code dhPrev += dah W_h^T}, taken through the dropout mask.
      */
     void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
-        CommonOps_DDRM.multAddTransA(hIn(t), dah, Wh.grad);
+        Gemm.multAddTransA(hIn(t), dah, Wh.grad);
         Ops.shape(dhIn, B, H);
-        CommonOps_DDRM.multTransB(dah, Wh.value, dhIn);
+        Gemm.multTransB(dah, Wh.value, dhIn);
         addThroughMask(t, dhIn, dhPrev);
     }
 
@@ -213,7 +214,7 @@ abstract class RecurrentLayer implements Recurrent {
         beginForward(initial);
         x.stack(xs);
         Ops.shape(proj, T * B, G * H);
-        CommonOps_DDRM.mult(xs, Wx.value, proj); // x_t W_x for all t at once
+        Gemm.mult(xs, Wx.value, proj); // x_t W_x for all t at once
         Ops.addRow(proj, b.value);
         Ops.shape(a, B, G * H);
         if (mask != null) {
@@ -309,10 +310,10 @@ abstract class RecurrentLayer implements Recurrent {
             dhPrev = swap;
         }
         endBackward();
-        CommonOps_DDRM.multAddTransA(xs, dProj, Wx.grad); // dW_x += sum_t x_t^T da_t
+        Gemm.multAddTransA(xs, dProj, Wx.grad); // dW_x += sum_t x_t^T da_t
         Ops.addColumnSums(dProj, b.grad);
         Ops.shape(dxs, T * B, D);
-        CommonOps_DDRM.multTransB(dProj, Wx.value, dxs); // dx_t = da_t W_x^T
+        Gemm.multTransB(dProj, Wx.value, dxs); // dx_t = da_t W_x^T
         Sequence dx = new Sequence(T, B, D);
         dx.unstack(dxs);
         DMatrixRMaj dc0 = initialCellGradient();

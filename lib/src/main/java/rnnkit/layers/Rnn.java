@@ -1,5 +1,7 @@
 package rnnkit.layers;
 
+import rnnkit.core.Gemm;
+
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import rnnkit.core.Activation;
@@ -58,7 +60,7 @@ public final class Rnn extends RecurrentLayer {
      * ({@code a} is used as a workspace and may be {@code hNext} itself).
      */
     static void cell(DMatrixRMaj a, DMatrixRMaj hPrev, DMatrixRMaj Whh, Activation f, DMatrixRMaj hNext) {
-        CommonOps_DDRM.multAdd(hPrev, Whh, a);                  // + h_{t-1} W_hh
+        Gemm.multAdd(hPrev, Whh, a);                  // + h_{t-1} W_hh
         f.apply(a.data, hNext.data, 0, a.getNumElements());    // h_t = f(a_t)
     }
 
@@ -89,7 +91,7 @@ public final class Rnn extends RecurrentLayer {
     @Override
     public State step(DMatrixRMaj x, State state) {
         DMatrixRMaj hNext = new DMatrixRMaj(x.numRows, H);
-        CommonOps_DDRM.mult(x, Wx.value, hNext);
+        Gemm.mult(x, Wx.value, hNext);
         Ops.addRow(hNext, b.value);
         cell(hNext, state.h, Wh.value, f, hNext);
         return new State(hNext);

@@ -374,6 +374,7 @@ public final class Grader implements AutoCloseable {
         env.put("PATH", path);
         env.put("HOME", scratch.toString());
         env.put("LANG", "C.UTF-8");
+        env.put("OPENBLAS_NUM_THREADS", "1"); // the library's products: one BLAS thread, as in the kernel
         Process p = pb.start();
         boolean finished;
         try {
