@@ -222,7 +222,8 @@ case "$cmd" in
     mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
     cp="$KIT/bench/target/classes:$(cat "$deps")"
     rm -f "$deps"
-    exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" rnnkit.bench.CharLmBench --home "$KIT" "$@" ;;
+    # the matrix-product part runs in this JVM: one BLAS thread, as numpy gets (the LM rounds set their own)
+    OPENBLAS_NUM_THREADS=1 exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" rnnkit.bench.CharLmBench --home "$KIT" "$@" ;;
   help|-h|--help)
     usage ;;
   *)

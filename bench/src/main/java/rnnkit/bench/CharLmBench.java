@@ -51,6 +51,9 @@ public final class CharLmBench {
 
         System.out.println("kit matrix products: " + rnnkit.core.Gemm.implementation()
                 + "; each round of each side runs in its own process with OPENBLAS_NUM_THREADS (and torch's threads) = the thread count");
+        if (!Arrays.asList(args).contains("--no-gemm")) {
+            GemmBench.run(home, python);
+        }
         List<String> rows = new ArrayList<>();
         rows.add("model,hidden,dtype,threads,kit_tokens_per_s,torch_tokens_per_s,ratio");
         System.out.printf(Locale.ROOT, "%-5s %6s %8s %8s %14s %14s %7s%n", "model", "hidden", "dtype", "threads", "kit tokens/s",
