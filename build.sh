@@ -159,6 +159,16 @@ setup() {
   say "ready. Next: ./build.sh notebook"
 }
 
+# Builds the kit, then prints the class path of one module: its classes and its runtime dependencies.
+module_classpath() {
+  local deps
+  deps="$(mktemp)"
+  mvn -q -B install -DskipTests >/dev/null
+  mvn -q -B -pl "$1" dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
+  echo "$KIT/$1/target/classes:$(cat "$deps")"
+  rm -f "$deps"
+}
+
 grader() {
   (cd "$CALLER_DIR" && "$(java_bin)" -cp "$KIT/solutions/grader/target/jars/*" rnnkit.grader.Main "$@" --kit "$KIT")
 }
@@ -220,25 +230,17 @@ case "$cmd" in
       *) fail "unknown example '$name'; the examples are: char-lm" ;;
     esac
     check_java
-    mvn -q -B install -DskipTests >/dev/null
-    deps="$(mktemp)"
-    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
-    cp="$KIT/lib/target/classes:$(cat "$deps")"
-    rm -f "$deps"
+    cp="$(module_classpath lib)"
     exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" "$main" "$@" ;;
   bench)
-    [ -d bench ] || fail "'$cmd' needs bench/, which a student bundle does not have."
+    [ -d bench ] || fail "'$cmd' needs the bench/ folder of the kit."
     if [ "${1:-}" = --notebooks ]; then
       [ -d solutions/notebooks ] || fail "'bench --notebooks' times the solution notebooks: it needs solutions/"
       setup_if_needed
       exec "$PYTHON" bench/notebook_times.py
     fi
     check_java
-    mvn -q -B install -DskipTests >/dev/null
-    deps="$(mktemp)"
-    mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
-    cp="$KIT/bench/target/classes:$(cat "$deps")"
-    rm -f "$deps"
+    cp="$(module_classpath bench)"
     # the matrix-product part runs in this JVM: one BLAS thread, as numpy gets (the LM rounds set their own)
     OPENBLAS_NUM_THREADS=1 exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" rnnkit.bench.CharLmBench --home "$KIT" "$@" ;;
   help|-h|--help)

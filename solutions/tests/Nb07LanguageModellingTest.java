@@ -13,6 +13,7 @@ import rnnkit.decode.Decoding;
 import rnnkit.grader.testkit.Fixtures;
 import rnnkit.grader.testkit.Graded;
 import rnnkit.grader.testkit.GradedNotebook;
+import rnnkit.layers.SoftmaxCrossEntropy;
 import rnnkit.metrics.Metrics;
 import rnnkit.models.Cell;
 import rnnkit.models.LanguageModel;
@@ -29,21 +30,7 @@ class Nb07LanguageModellingTest {
 
     /** Row-wise log-softmax of seeded random scores. */
     private static DMatrixRMaj logProbs(int rows, int V, long seed) {
-        DMatrixRMaj m = Init.uniform(rows, V, 4, seed);
-        for (int r = 0; r < rows; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            double sum = 0;
-            for (int j = 0; j < V; j++) {
-                max = Math.max(max, m.get(r, j));
-            }
-            for (int j = 0; j < V; j++) {
-                sum += Math.exp(m.get(r, j) - max);
-            }
-            for (int j = 0; j < V; j++) {
-                m.set(r, j, m.get(r, j) - max - Math.log(sum));
-            }
-        }
-        return m;
+        return SoftmaxCrossEntropy.logSoftmax(Init.uniform(rows, V, 4, seed));
     }
 
     /** Seeded tokens from a skewed distribution, so that the bigram counts are uneven. */
