@@ -23,7 +23,8 @@ import rnnkit.train.Optimizer;
  * <p>The step: embedding -> {RNN, LSTM, GRU} -> linear -> softmax cross-entropy -> backward -> global-norm clip 5
  * -> Adam, with V = 65, B = 32, T = 64, E = 64, float64. For every model, hidden size and thread count, the two sides
  * take turns ({@code --repeats} rounds), each round in a fresh process whose BLAS uses that many threads; a round
- * times a few steps after two of warm-up, and the table gives the median tokens per second of each side. The kit's
+ * times a few steps after twice as many of warm-up (the same counts on both sides: the JVM compiles the kit's loops
+ * during its first steps, and students' training runs are hundreds of steps long), and the table gives the median tokens per second of each side. The kit's
  * own loops are single-threaded; its threads are OpenBLAS's. Writes {@code bench/results.csv}.
  */
 public final class CharLmBench {
@@ -37,8 +38,9 @@ public final class CharLmBench {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length == 4 && args[0].equals("--kit-only")) {   // one round of the kit's side, in a child JVM
-            System.out.printf(Locale.ROOT, "tokens_per_s %.1f%n", kit(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3])));
+        if (args.length == 5 && args[0].equals("--kit-only")) {   // one round of the kit's side, in a child JVM
+            System.out.printf(Locale.ROOT, "tokens_per_s %.1f%n",
+                    kit(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4])));
             return;
         }
         List<String> models = List.of(option(args, "--models", "rnn,lstm,gru").split(","));
@@ -63,14 +65,15 @@ public final class CharLmBench {
             for (int H : hidden) {
                 for (int n : threads) {
                     int steps = H >= 512 ? 2 : H >= 256 ? 3 : 5;
+                    int warmup = 2 * steps;
                     double[] kit = new double[repeats];
                     double[] torch = new double[repeats];
                     for (int r = 0; r < repeats; r++) {
                         kit[r] = child(List.of(javaBin(), "-cp", System.getProperty("java.class.path"), CharLmBench.class.getName(),
-                                "--kit-only", model, String.valueOf(H), String.valueOf(steps)), n, home);
+                                "--kit-only", model, String.valueOf(H), String.valueOf(steps), String.valueOf(warmup)), n, home);
                         torch[r] = torchMissing ? Double.NaN : child(List.of(python, home.resolve("bench/torch_charlm.py").toString(),
                                 "--model", model, "--hidden", String.valueOf(H), "--threads", String.valueOf(n), "--steps",
-                                String.valueOf(steps), "--warmup", "2"), n, home);
+                                String.valueOf(steps), "--warmup", String.valueOf(warmup)), n, home);
                         torchMissing = Double.isNaN(torch[r]);
                     }
                     double k = median(kit);
@@ -107,13 +110,13 @@ public final class CharLmBench {
         return t;
     }
 
-    /** The kit's tokens per second over {@code steps} training steps after two of warm-up, in this JVM. */
-    static double kit(String model, int H, int steps) {
+    /** The kit's tokens per second over {@code steps} training steps after {@code warmup} others, in this JVM. */
+    static double kit(String model, int H, int steps, int warmup) {
         LanguageModel lm = LanguageModel.of(Cell.valueOf(model.toUpperCase(Locale.ROOT)), V, E, H, 1, new Rng(1));
         Optimizer adam = new Optimizer.Adam(lm.parameters(), 2e-3);
         int[][] x = tokens(new Rng(2));
         int[][] y = tokens(new Rng(3));
-        for (int w = 0; w < 2; w++) {
+        for (int w = 0; w < warmup; w++) {
             step(lm, adam, x, y);
         }
         long t0 = System.nanoTime();

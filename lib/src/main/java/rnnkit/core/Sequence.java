@@ -80,6 +80,34 @@ public final class Sequence {
         }
     }
 
+    /**
+     * A new sequence of the T blocks of B rows of a time-major (T&middot;B)&times;D matrix, copied: the inverse of
+     * {@link #stack}. (Copying into fresh arrays skips the zero-filling that {@code new Sequence} and
+     * {@link #unstack} would do first; at a language model's sizes that was a tenth of a training step.)
+     */
+    public static Sequence unstacked(DMatrixRMaj stacked, int T) {
+        if (T <= 0 || stacked.numRows % T != 0) {
+            throw new IllegalArgumentException("cannot cut " + shape(stacked) + " into " + T + " steps");
+        }
+        int B = stacked.numRows / T;
+        int size = B * stacked.numCols;
+        DMatrixRMaj[] steps = new DMatrixRMaj[T];
+        for (int t = 0; t < T; t++) {
+            steps[t] = DMatrixRMaj.wrap(B, stacked.numCols, java.util.Arrays.copyOfRange(stacked.data, t * size, (t + 1) * size));
+        }
+        return new Sequence(steps);
+    }
+
+    /** A new sequence of copies of {@code steps[from]} ... {@code steps[from + T - 1]} (all of one shape). */
+    public static Sequence copyOf(DMatrixRMaj[] steps, int from, int T) {
+        DMatrixRMaj[] c = new DMatrixRMaj[T];
+        for (int t = 0; t < T; t++) {
+            DMatrixRMaj m = steps[from + t];
+            c[t] = DMatrixRMaj.wrap(m.numRows, m.numCols, java.util.Arrays.copyOf(m.data, m.getNumElements()));
+        }
+        return new Sequence(c);
+    }
+
     /** A deep copy. */
     public Sequence copy() {
         DMatrixRMaj[] c = new DMatrixRMaj[steps.length];

@@ -74,9 +74,7 @@ public final class Affine implements Trainable {
         Ops.shape(ys, xs.numRows, W.value.numCols);
         Gemm.mult(xs, W.value, ys);
         Ops.addRow(ys, b.value);
-        Sequence y = new Sequence(x.length(), x.batch(), W.value.numCols);
-        y.unstack(ys);
-        return y;
+        return Sequence.unstacked(ys, x.length());
     }
 
     /** The backward pass of {@link #forward(Sequence)}. */
@@ -86,8 +84,6 @@ public final class Affine implements Trainable {
         Ops.addColumnSums(dys, b.grad);
         Ops.shape(dxs, dys.numRows, W.value.numRows);
         Gemm.multTransB(dys, W.value, dxs);    // dx_t = dy_t W^T
-        Sequence dx = new Sequence(dy.length(), dy.batch(), W.value.numRows);
-        dx.unstack(dxs);
-        return dx;
+        return Sequence.unstacked(dxs, dy.length());
     }
 }

@@ -118,7 +118,7 @@ public final class Gru extends RecurrentLayer {
                     a.data[row + j] = Activation.sigmoid(a.data[row + j] + ah.data[row + j]);              // r
                     a.data[row + H + j] = Activation.sigmoid(a.data[row + H + j] + ah.data[row + H + j]);  // z
                     double hn = ah.data[row + 2 * H + j];
-                    a.data[row + 2 * H + j] = Math.tanh(a.data[row + 2 * H + j] + a.data[row + j] * hn); // n: reset after
+                    a.data[row + 2 * H + j] = Activation.tanh(a.data[row + 2 * H + j] + a.data[row + j] * hn); // n: reset after
                     hidden.data[r * H + j] = hn;
                 }
             }
@@ -138,7 +138,7 @@ public final class Gru extends RecurrentLayer {
             for (int r = 0; r < batch; r++) {
                 int row = r * 3 * H;
                 for (int j = 0; j < H; j++) {
-                    a.data[row + 2 * H + j] = Math.tanh(a.data[row + 2 * H + j] + ah.data[r * H + j] + bh.data[2 * H + j]);
+                    a.data[row + 2 * H + j] = Activation.tanh(a.data[row + 2 * H + j] + ah.data[r * H + j] + bh.data[2 * H + j]);
                 }
             }
         }

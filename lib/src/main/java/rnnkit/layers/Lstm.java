@@ -157,19 +157,19 @@ public final class Lstm extends RecurrentLayer {
                 if (v == Variant.COUPLED) {
                     f = Activation.sigmoid(a.data[row + j]);
                     i = 1 - f;                                      // coupled: i = 1 - f
-                    g = Math.tanh(a.data[row + H + j]);
+                    g = Activation.tanh(a.data[row + H + j]);
                     aO = a.data[row + 2 * H + j];
                 } else {
                     double peepI = peep == null ? 0 : peep[0].data[j] * cp;
                     double peepF = peep == null ? 0 : peep[1].data[j] * cp;
                     i = Activation.sigmoid(a.data[row + j] + peepI);
                     f = Activation.sigmoid(a.data[row + H + j] + peepF);
-                    g = Math.tanh(a.data[row + 2 * H + j]);
+                    g = Activation.tanh(a.data[row + 2 * H + j]);
                     aO = a.data[row + 3 * H + j];
                 }
                 double ct = f * cp + i * g;                         // c_t = f ⊙ c_{t-1} + i ⊙ g
                 double o = Activation.sigmoid(aO + (peep == null ? 0 : peep[2].data[j] * ct));
-                double tc = Math.tanh(ct);
+                double tc = Activation.tanh(ct);
                 c.data[k] = ct;
                 tanhC.data[k] = tc;
                 h.data[k] = o * tc;                                 // h_t = o ⊙ tanh(c_t)

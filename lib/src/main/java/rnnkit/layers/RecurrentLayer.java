@@ -235,11 +235,7 @@ abstract class RecurrentLayer implements Recurrent {
                 }
             }
         }
-        Sequence out = new Sequence(T, B, H);
-        for (int t = 0; t < T; t++) {
-            out.at(t).setTo(h[t + 1]);
-        }
-        return out;
+        return Sequence.copyOf(h, 1, T);
     }
 
     private DMatrixRMaj masked(int t) {
@@ -314,8 +310,7 @@ abstract class RecurrentLayer implements Recurrent {
         Ops.addColumnSums(dProj, b.grad);
         Ops.shape(dxs, T * B, D);
         Gemm.multTransB(dProj, Wx.value, dxs); // dx_t = da_t W_x^T
-        Sequence dx = new Sequence(T, B, D);
-        dx.unstack(dxs);
+        Sequence dx = Sequence.unstacked(dxs, T);
         DMatrixRMaj dc0 = initialCellGradient();
         initialGrad = new State(dhNext.copy(), dc0 == null ? null : dc0.copy());
         return dx;
