@@ -64,7 +64,7 @@ public final class CharLmBench {
         for (String model : models) {
             for (int H : hidden) {
                 for (int n : threads) {
-                    int steps = H >= 512 ? 2 : H >= 256 ? 3 : 5;
+                    int steps = H >= 512 ? 2 : H >= 256 ? 4 : 10;
                     int warmup = 2 * steps;
                     double[] kit = new double[repeats];
                     double[] torch = new double[repeats];
@@ -134,6 +134,9 @@ public final class CharLmBench {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
         pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
         pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        // PyTorch has two thread pools, OpenMP's and its BLAS's (OpenBLAS here); with OpenMP's threads spinning while
+        // OpenBLAS works, both fight for the cores, and PyTorch ran 2-5 times slower with 2 threads than with 1.
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         Process p = pb.start();
         String last = "";
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
