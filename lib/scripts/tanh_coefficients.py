@@ -54,9 +54,10 @@ def main():
     print("P =", [int(c) for c in p])
     print("Q =", [int(c) for c in q])
     print("S =", [int(c) for c in s])
-    worst = max(abs(mpmath.mpf(x) * horner([mpmath.mpf(int(c)) for c in p], mpmath.mpf(x) ** 2)
-                    / horner([mpmath.mpf(int(c)) for c in q], mpmath.mpf(x) ** 2) / mpmath.tanh(x) - 1)
-                for x in (i / 2000 for i in range(1, 2000)))
+    pm = [mpmath.mpf(int(c)) for c in p]
+    qm = [mpmath.mpf(int(c)) for c in q]
+    worst = max(abs(x * horner(pm, x * x) / horner(qm, x * x) / mpmath.tanh(x) - 1)
+                for x in (mpmath.mpf(i) / 2000 for i in range(1, 2000)))
     print(f"truncation error of the fraction on (0, 1): {float(worst):.2e} relative = {float(worst) / 2 ** -53:.2f} ulp")
     sf = [float(c) for c in s]
     qf = [float(c) for c in q]

@@ -110,11 +110,7 @@ public final class Sequence {
 
     /** A deep copy. */
     public Sequence copy() {
-        DMatrixRMaj[] c = new DMatrixRMaj[steps.length];
-        for (int t = 0; t < c.length; t++) {
-            c[t] = steps[t].copy();
-        }
-        return new Sequence(c);
+        return copyOf(steps, 0, steps.length);
     }
 
     /** The steps in reverse order (the same matrices), for the backward half of a bidirectional layer. */

@@ -1,10 +1,9 @@
 package rnnkit.layers;
 
-import rnnkit.core.Gemm;
-
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import rnnkit.core.Activation;
+import rnnkit.core.Gemm;
 import rnnkit.core.Init;
 import rnnkit.core.Ops;
 import rnnkit.core.Rng;
