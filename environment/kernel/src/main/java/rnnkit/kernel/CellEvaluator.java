@@ -38,13 +38,19 @@ final class CellEvaluator implements AutoCloseable {
             "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.updateDisplay",
             "static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.render")).toList();
 
-    private static final Pattern LAST_WORD = Pattern.compile("(\\w+)\\s*$");
+    /** The name in JShell's description of a missing dependency: "sig" in "method sig(double)". */
+    private static final Pattern MISSING_NAME = Pattern.compile("^(?:\\w+\\s+)?(?:[\\w$]+\\.)*([\\w$]+)");
 
     private final SnippetExecutionControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final Map<String, CellError.Origin> origins = new ConcurrentHashMap<>();
     private volatile boolean interruptRequested;
+    /** Definitions of this cell that refer to names not defined yet: the cell may define them further down. */
+    private final List<Pending> pending = new ArrayList<>();
+
+    private record Pending(CellSource source, int start, String code, DeclarationSnippet snippet) {
+    }
 
     /** A session whose code compiles against {@code classpath} and runs with the kernel's own classes. */
     CellEvaluator(String classpath) {
@@ -68,6 +74,23 @@ final class CellEvaluator implements AutoCloseable {
     /** Starts a new cell: forgets an interrupt that came between cells. */
     void beginCell() {
         interruptRequested = false;
+        pending.clear();
+    }
+
+    /**
+     * Ends a cell that ran without error: a definition that still refers to a missing name is a compile error now,
+     * at the line where the name is used. Until this point it was only pending, because ordinary Java puts helpers
+     * below the methods that call them, and JShell accepts that once the helper is defined.
+     */
+    void endCell() throws CellError {
+        for (Pending p : pending) {
+            if (shell.status(p.snippet()) == Snippet.Status.RECOVERABLE_DEFINED
+                    || shell.status(p.snippet()) == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                pending.clear();
+                throw unresolved(p.source(), p.start(), p.code(), p.snippet());
+            }
+        }
+        pending.clear();
     }
 
     /**
@@ -108,7 +131,11 @@ final class CellEvaluator implements AutoCloseable {
                 throw CellError.unusable(describe(missing), shell.unresolvedDependencies(missing).collect(Collectors.toList()));
             }
             if (event.status() == Snippet.Status.RECOVERABLE_DEFINED || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                throw unresolved(source, start, code, (DeclarationSnippet) snippet);
+                DeclarationSnippet declaration = (DeclarationSnippet) snippet;
+                if (shell.unresolvedDependencies(declaration).findAny().isEmpty()) {
+                    throw unresolved(source, start, code, declaration); // javac's own error: no later line can mend it
+                }
+                pending.add(new Pending(source, start, code, declaration));
             }
             Object v = control.takeLastValue();
             if (showValue && isExpression(snippet)) {
@@ -143,9 +170,11 @@ final class CellEvaluator implements AutoCloseable {
         }
         int at = 0;
         int length = 1;
-        Matcher name = LAST_WORD.matcher(missing.isEmpty() ? "" : missing.get(0));
+        Matcher name = MISSING_NAME.matcher(missing.get(0));
         if (name.find()) {
-            Matcher use = Pattern.compile("\\b" + Pattern.quote(name.group(1)) + "\\b").matcher(code);
+            // a missing method is where it is called, not a variable or parameter of the same name
+            String after = missing.get(0).startsWith("method ") ? "(?=\\s*\\()" : "(?![\\w$])";
+            Matcher use = Pattern.compile("(?<![\\w$])" + Pattern.quote(name.group(1)) + after).matcher(code);
             if (use.find()) {
                 at = use.start();
                 length = use.end() - use.start();

@@ -95,6 +95,7 @@ public final class JavaKernel extends BaseKernel {
     DisplayData execute(String code, int executionCount) throws CellError {
         evaluator().beginCell();
         Object value = runCell(new CellSource("In [" + executionCount + "]", code));
+        evaluator().endCell();
         return value == SnippetExecutionControl.NO_VALUE ? null : render(value);
     }
 

@@ -35,7 +35,9 @@ class CellEvaluatorTest {
     /** Runs code as the next cell, named In [n] like Jupyter does. */
     private static Object run(String code) throws CellError {
         evaluator.beginCell();
-        return evaluator.eval(new CellSource("In [" + (++cellCount) + "]", code), 0, code.length());
+        Object value = evaluator.eval(new CellSource("In [" + (++cellCount) + "]", code), 0, code.length());
+        evaluator.endCell();
+        return value;
     }
 
     private static CellError fails(String code) {
@@ -146,6 +148,29 @@ class CellEvaluatorTest {
         assertTrue(e.evalue().contains("line 3") && e.evalue().contains("variable PIE"), e.evalue());
         assertTrue(tb.contains("method area(double) was defined, but it cannot be used until variable PIE exists"), tb);
         assertTrue(tb.contains("|   return PIE * r * r;"), tb);
+    }
+
+    @Test
+    void aHelperDefinedBelowItsCallerInTheSameCellIsFound() throws CellError {
+        // ordinary Java order: the method first, the helper it calls below it
+        assertEquals(2.5, run("double scaled(double x) {\n  return half(x) + 2;\n}\n"
+                + "double half(double x) {\n  return x / 2;\n}\nscaled(1.0)"));
+        assertEquals(3.0, run("scaled(2.0)"), "the caller stays usable in later cells");
+        assertEquals(7, run("class Outer { Inner make() { return new Inner(); } }\nclass Inner { int v = 7; }\nnew Outer().make().v"));
+    }
+
+    @Test
+    void aCallerWhoseHelperNeverComesIsAnErrorWhereTheHelperIsCalled() {
+        CellError e = fails("double loss(double sig) {\n  double y = sig * 2;\n  return sigmoid(y) + 1;\n}\nint unrelated = 3;");
+        String tb = traceback(e);
+        assertEquals("CompileError", e.ename());
+        assertTrue(e.evalue().contains("line 3") && e.evalue().contains("method sigmoid(double)"), e.evalue());
+        assertTrue(tb.contains("|   return sigmoid(y) + 1;"), tb);
+        assertTrue(tb.contains("method loss(double) was defined, but it cannot be used until method sigmoid(double) exists"), tb);
+        // the rest of the cell ran, and defining the helper later makes the caller usable, as in JShell and IJava
+        assertDoesNotThrow(() -> assertEquals(3, run("unrelated")));
+        assertDoesNotThrow(() -> run("double sigmoid(double x) { return x; }"));
+        assertDoesNotThrow(() -> assertEquals(5.0, run("loss(2.0)")));
     }
 
     @Test
