@@ -6,9 +6,13 @@ KIT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CALLER_DIR="$PWD" # paths given to grade, release and gradescope are relative to where the command was typed
 cd "$KIT"
 
-# Debian's Jupyter lives on /usr/bin/python3; a pyenv or venv python3 first on PATH usually lacks it.
-PYTHON="${RNNKIT_PYTHON:-/usr/bin/python3}"
-[ -x "$PYTHON" ] || PYTHON="$(command -v python3 || true)"
+# The kit's Jupyter (JupyterLab 4, Notebook 7, nbclient) lives in a venv of its own, made by setup with pip; where pip
+# cannot reach a package index, Debian's Jupyter (Notebook 6, on /usr/bin/python3) is the fallback. RNNKIT_PYTHON
+# names another python with Jupyter to use instead of both.
+VENV="$KIT/environment/venv"
+VENV_STAMP="$VENV/.rnnkit-requirements"
+DEBIAN_PYTHON=/usr/bin/python3
+CHROMIUM="${RNNKIT_CHROMIUM:-$(command -v chromium || command -v chromium-browser || echo chromium)}"
 KERNEL_NAME=java
 SPEC_DIR="$KIT/environment/kernel/target/kernelspec/$KERNEL_NAME"
 STAMP="$KIT/environment/kernel/target/setup.stamp"
@@ -73,25 +77,136 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
 }
 
-have_jupyter() {
-  [ -n "$PYTHON" ] && "$PYTHON" -c 'import notebook, nbconvert, nbclient, jupyter_client' 2>/dev/null \
-    && jupyter nbconvert --version >/dev/null 2>&1 && jupyter kernelspec --version >/dev/null 2>&1
+# The python whose Jupyter the kit uses: RNNKIT_PYTHON, else the kit's venv, else Debian's (empty when none has it).
+jupyter_python() {
+  if [ -n "${RNNKIT_PYTHON:-}" ]; then echo "$RNNKIT_PYTHON"
+  elif [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import jupyterlab, notebook, nbclient' 2>/dev/null; then echo "$VENV/bin/python"
+  elif [ -x "$DEBIAN_PYTHON" ] && "$DEBIAN_PYTHON" -c 'import notebook, nbconvert, nbclient, jupyter_client' 2>/dev/null \
+       && [ -x /usr/bin/jupyter-nbconvert ] && [ -x /usr/bin/jupyter-kernelspec ]; then echo "$DEBIAN_PYTHON"
+  fi
 }
 
-check_jupyter() {
-  have_jupyter && return 0
-  if is_debian_root; then
-    say "installing Jupyter from Debian (jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client)"
-    apt_install jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client
-    PYTHON=/usr/bin/python3
-    have_jupyter || fail "Jupyter is still not usable after installing it with apt."
-  else
-    fail "Jupyter is missing. Install it with one of:
-    sudo apt-get install jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client   (Debian/Ubuntu)
-    python3 -m pip install --user notebook nbconvert nbclient jupyter_client
-    conda install -c conda-forge notebook nbconvert nbclient jupyter_client
-then run ./build.sh again (set RNNKIT_PYTHON to the python that has Jupyter if it is not /usr/bin/python3)."
+# Uses $PYTHON's Jupyter from here on: its bin folder comes first on PATH, so `jupyter <command>` is that one.
+use_python() {
+  PYTHON="$1"
+  [ -n "$PYTHON" ] || return 0
+  PATH="$(dirname "$PYTHON"):$PATH"
+  export PATH
+}
+
+requirements() {
+  echo environment/requirements.txt
+  [ "$TEST_TOOLS" = yes ] && echo environment/requirements-test.txt
+  return 0
+}
+
+# A python 3.9+ to make the venv from.
+base_python() {
+  local p
+  for p in ${RNNKIT_BASE_PYTHON:-} python3 "$DEBIAN_PYTHON"; do
+    if command -v "$p" >/dev/null && "$p" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+      command -v "$p"; return 0
+    fi
+  done
+}
+
+# The kit's venv with JupyterLab 4, Notebook 7 (and Playwright for the tests), at the versions of constraints.txt.
+# Returns 1, having said why, when pip cannot install them (no package index within reach).
+setup_venv() {
+  local want files
+  files="$(requirements)"
+  want="$(cat $files environment/constraints.txt | sha256sum | cut -d' ' -f1)"
+  if [ -f "$VENV_STAMP" ] && [ "$(cat "$VENV_STAMP")" = "$want" ] && [ -x "$VENV/bin/jupyter-lab" ]; then
+    return 0
   fi
+  local base; base="$(base_python)"
+  if [ -z "$base" ]; then say "no python 3.9 or newer found to make the kit's Jupyter environment from"; return 1; fi
+  if [ ! -x "$VENV/bin/pip" ]; then
+    say "making the kit's Python environment environment/venv (from $base)"
+    rm -rf "$VENV"
+    if ! "$base" -m venv "$VENV" >/dev/null 2>&1; then
+      rm -rf "$VENV"
+      if is_debian_root; then
+        say "installing Debian's python3-venv (venv needs it)"
+        apt_install python3-venv
+        "$base" -m venv "$VENV" >/dev/null || { rm -rf "$VENV"; say "could not make a venv with $base"; return 1; }
+      else
+        say "$base cannot make a venv: install its venv module (Debian/Ubuntu: 'sudo apt-get install python3-venv')"
+        return 1
+      fi
+    fi
+  fi
+  say "installing JupyterLab 4 and Notebook 7 into environment/venv (pip; $(echo $files | tr '\n' ' '))"
+  # One retry per request, not pip's five: where no index answers, five retries cost minutes per package.
+  if ! "$VENV/bin/pip" install -qq --retries "${PIP_RETRIES:-1}" --disable-pip-version-check \
+       $(printf -- '-r %s ' $files) -c environment/constraints.txt; then
+    say "pip could not install the kit's Jupyter (is a package index within reach?)"
+    return 1
+  fi
+  echo "$want" > "$VENV_STAMP"
+}
+
+# Chooses the kit's Jupyter: the venv (made or updated here), RNNKIT_PYTHON, or Debian's where pip cannot help.
+check_jupyter() {
+  if [ -n "${RNNKIT_PYTHON:-}" ]; then
+    "$RNNKIT_PYTHON" -c 'import notebook, nbconvert, nbclient, jupyter_client' 2>/dev/null \
+      || fail "RNNKIT_PYTHON=$RNNKIT_PYTHON lacks Jupyter (notebook, nbconvert, nbclient, jupyter_client)."
+    use_python "$RNNKIT_PYTHON"; return 0
+  fi
+  if setup_venv; then use_python "$VENV/bin/python"; return 0; fi
+  if [ "$(jupyter_python)" = "$DEBIAN_PYTHON" ]; then
+    say "using Debian's Jupyter (Notebook 6) instead"; use_python "$DEBIAN_PYTHON"; return 0
+  fi
+  if is_debian_root; then
+    say "installing Debian's Jupyter instead (Notebook 6: jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client)"
+    apt_install jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client
+    [ "$(jupyter_python)" = "$DEBIAN_PYTHON" ] || fail "Jupyter is still not usable after installing it with apt."
+    use_python "$DEBIAN_PYTHON"; return 0
+  fi
+  fail "the kit's Jupyter could not be installed. Either make pip reach a package index and run ./build.sh again, or
+install Jupyter yourself and point the kit at it:
+    sudo apt-get install jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client   (Debian/Ubuntu)
+    conda install -c conda-forge jupyterlab notebook nbconvert nbclient jupyter_client
+then run ./build.sh again (with RNNKIT_PYTHON set to that python if it is not /usr/bin/python3)."
+}
+
+have_chromium() { [ -x "$CHROMIUM" ] || command -v "$CHROMIUM" >/dev/null; }
+
+# Debian's classic Notebook 6 (not the Notebook 7 of the venv): the browser test that loads RequireJS runs in it.
+have_classic_notebook() {
+  [ -x "$DEBIAN_PYTHON" ] && "$DEBIAN_PYTHON" -c 'import notebook, sys; sys.exit(int(notebook.__version__.split(".")[0]) >= 7)' 2>/dev/null
+}
+
+# What ./build.sh test needs beyond the kit's Jupyter: installed here on Debian as root, otherwise advised.
+check_test_tools() {
+  [ "$TEST_TOOLS" = yes ] || return 0
+  local pkgs=()
+  have_chromium || pkgs+=(chromium)
+  have_classic_notebook || pkgs+=(jupyter-notebook)
+  [ ${#pkgs[@]} -gt 0 ] || return 0
+  if is_debian_root; then
+    say "installing what the tests need from Debian: ${pkgs[*]} (Chromium for the browser tests, classic Notebook 6 to test it)"
+    apt_install "${pkgs[@]}"
+  else
+    say "the tests also need ${pkgs[*]}: 'sudo apt-get install ${pkgs[*]}' (./build.sh test lists what is missing)"
+  fi
+}
+
+# Lists everything ./build.sh test needs that is missing, with the command that installs each; 1 if anything is.
+test_preflight() {
+  local missing=()
+  if [ -z "${PYTHON:-}" ]; then
+    missing+=("Jupyter: run ./build.sh (setup) first")
+  elif ! "$PYTHON" -c 'import jupyterlab, notebook, nbclient, nbconvert, playwright, sys; sys.exit(int(notebook.__version__.split(".")[0]) < 7)' 2>/dev/null; then
+    missing+=("JupyterLab 4, Notebook 7 and Playwright in the kit's environment ($PYTHON has not all of them):
+      ./build.sh setup     (or: $VENV/bin/pip install -r environment/requirements.txt -r environment/requirements-test.txt -c environment/constraints.txt)")
+  fi
+  have_chromium || missing+=("Chromium, for the browser tests: sudo apt-get install chromium   (or set RNNKIT_CHROMIUM to a Chromium or Chrome binary)")
+  have_classic_notebook || missing+=("Debian's classic Notebook 6, for its browser test: sudo apt-get install jupyter-notebook")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  printf '\033[31merror:\033[0m ./build.sh test cannot run; missing:\n' >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  return 1
 }
 
 have_blas() { ldconfig -p 2>/dev/null | grep -q 'libblas\.so\.3'; }
@@ -142,21 +257,53 @@ json.dump({
 EOF
 }
 
+# Into the kit's venv (or, with Debian's or another Jupyter, for this user); --user: for this user as well, so that
+# any other Jupyter of yours finds the kernel too.
 install_kernelspec() {
   local where=(--user)
-  [ "${1:-}" = "--sys-prefix" ] && where=(--sys-prefix)
+  [ "$PYTHON" = "$VENV/bin/python" ] && where=(--sys-prefix)
   say "installing the Jupyter kernelspec '$KERNEL_NAME' (${where[*]})"
   jupyter kernelspec install "${where[@]}" --replace --name "$KERNEL_NAME" "$SPEC_DIR" >/dev/null
+  if [ "$USER_SPEC" = yes ] && [ "${where[*]}" != --user ]; then
+    say "installing the Jupyter kernelspec '$KERNEL_NAME' (--user)"
+    jupyter kernelspec install --user --replace --name "$KERNEL_NAME" "$SPEC_DIR" >/dev/null
+  fi
+}
+
+TEST_TOOLS=yes
+USER_SPEC=no
+setup_options() {
+  local a
+  for a in "$@"; do
+    case "$a" in
+      --no-test-tools) TEST_TOOLS=no ;;
+      --user) USER_SPEC=yes ;;
+      --sys-prefix) ;; # the default now (the kit's venv); accepted for old scripts
+      *) fail "unknown setup option '$a' (setup takes --user and --no-test-tools)" ;;
+    esac
+  done
 }
 
 setup() {
   check_java
   check_jupyter
+  check_test_tools
   check_blas
   build
-  install_kernelspec "$@"
+  install_kernelspec
   sources_hash > "$STAMP"
-  say "ready. Next: ./build.sh notebook"
+  say "ready ($(jupyter_versions)). Next: ./build.sh notebook"
+}
+
+jupyter_versions() {
+  "$PYTHON" -c 'import importlib
+found = []
+for module, name in (("jupyterlab", "JupyterLab"), ("notebook", "Notebook")):
+    try:
+        found.append(name + " " + importlib.import_module(module).__version__)
+    except ImportError:
+        pass
+print(", ".join(found) or "Jupyter")'
 }
 
 # Builds the kit, then prints the class path of one module: its classes and its runtime dependencies.
@@ -164,7 +311,7 @@ module_classpath() {
   local deps
   deps="$(mktemp)"
   mvn -q -B install -DskipTests >/dev/null
-  mvn -q -B -pl "$1" dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
+  mvn -q -B -pl "$1" dependency:build-classpath -Dmdep.outputFile="$deps" -DincludeScope=runtime >/dev/null
   echo "$KIT/$1/target/classes:$(cat "$deps")"
   rm -f "$deps"
 }
@@ -173,8 +320,12 @@ grader() {
   (cd "$CALLER_DIR" && "$(java_bin)" -cp "$KIT/solutions/grader/target/jars/*" rnnkit.grader.Main "$@" --kit "$KIT")
 }
 
+# Setup when the kit's sources changed since the last one, or its kernelspec is gone.
 setup_if_needed() {
-  if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(sources_hash)" ] && jupyter kernelspec list 2>/dev/null | grep -q "^ *$KERNEL_NAME "; then
+  local py; py="$(jupyter_python)"
+  if [ -n "$py" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(sources_hash)" ] \
+     && "$py" -m jupyter kernelspec list 2>/dev/null | grep -q "^ *$KERNEL_NAME "; then
+    use_python "$py"
     return 0
   fi
   setup
@@ -183,16 +334,32 @@ setup_if_needed() {
 cmd="${1:-setup}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  setup|--sys-prefix)
-    [ "$cmd" = "--sys-prefix" ] && set -- --sys-prefix "$@"
-    setup "$@" ;;
+  setup|--sys-prefix|--user|--no-test-tools)
+    [ "$cmd" = setup ] || set -- "$cmd" "$@"
+    setup_options "$@"
+    setup ;;
   notebook)
+    ui=lab
+    case "${1:-}" in
+      --notebook7) ui=notebook; shift ;;
+      --lab) shift ;;
+    esac
     setup_if_needed
     extra=()
     [ "$(id -u)" = 0 ] && extra+=(--allow-root)
-    say "starting Jupyter Notebook on notebooks/ (Ctrl-C twice to stop)"
-    exec jupyter notebook --notebook-dir="$KIT/notebooks" --ip=127.0.0.1 "${extra[@]}" "$@" ;;
+    if [ "$ui" = lab ] && ! "$PYTHON" -c 'import jupyterlab' 2>/dev/null; then
+      say "JupyterLab is not installed (Debian's Jupyter is in use): opening the classic Notebook instead"
+      ui=notebook
+    fi
+    say "starting $( [ "$ui" = lab ] && echo JupyterLab || echo 'Jupyter Notebook') on notebooks/ at localhost (Ctrl-C twice to stop)"
+    root=(--ServerApp.root_dir="$KIT/notebooks")
+    have_classic_notebook && [ "$PYTHON" = "$DEBIAN_PYTHON" ] && root=(--notebook-dir="$KIT/notebooks")
+    exec jupyter "$ui" "${root[@]}" --ip=127.0.0.1 "${extra[@]}" "$@" ;;
   test)
+    use_python "$(jupyter_python)"
+    # On Debian as root, setup installs whatever is missing; elsewhere the list says how to install it.
+    if ! test_preflight 2>/dev/null && is_debian_root; then setup; fi
+    test_preflight || exit 1
     setup_if_needed
     say "unit tests (Maven)"
     mvn -B -q verify
@@ -200,13 +367,13 @@ case "$cmd" in
       say "student notebooks are up to date with solutions/notebooks/"
       grader check-release
     fi
-    say "Jupyter tests (real kernel, real notebooks)"
+    say "Jupyter tests (real kernel, real notebooks; $(jupyter_versions))"
     "$PYTHON" -m unittest discover -s environment/tests -p 'test_*.py' -v ;;
   classpath)
     check_java
     mvn -q -B install -DskipTests >/dev/null
     deps="$(mktemp)"
-    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -Dmdep.includeScope=runtime >/dev/null
+    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -DincludeScope=runtime >/dev/null
     echo "$(ls "$KIT"/lib/target/rnnkit-lib-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat "$deps")"
     rm -f "$deps" ;;
   run-solutions)

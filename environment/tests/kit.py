@@ -1,7 +1,9 @@
-"""Helpers shared by the kit's Jupyter-level tests (run with Debian's /usr/bin/python3)."""
+"""Helpers shared by the kit's Jupyter-level tests (run by ./build.sh test with the kit's environment/venv python)."""
 import os
 import re
+import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +12,15 @@ from nbclient import NotebookClient
 
 KIT = Path(__file__).resolve().parents[2]
 KERNEL = os.environ.get("RNNKIT_KERNEL", "java")
+CHROMIUM = os.environ.get("RNNKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+# Chromium's flags for tests: no first-run work, no background traffic, and no network but loopback (every host fails
+# to resolve and any proxy use goes nowhere).
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--proxy-server=http://127.0.0.1:9",
+                  "--proxy-bypass-list=<-loopback>;127.0.0.1"]
+CLASSIC_PYTHON = "/usr/bin/python3"  # Debian's, with classic Notebook 6 (the kit's venv has Notebook 7)
+OUTPUT = KIT / "environment/tests/output"  # screenshots and other things for humans to look at (not committed)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -42,14 +53,37 @@ def code_cells(nb):
 def chromium(url, budget_ms=20000):
     """The DOM of a page after its scripts ran, from headless Chromium with the network cut off."""
     profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"rnnkit-chromium-{os.getpid()}-{time.monotonic_ns()}"
-    cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}",
-           # No network: every host fails to resolve and any proxy use goes nowhere; loopback still works.
-           "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--proxy-server=http://127.0.0.1:9",
-           "--proxy-bypass-list=<-loopback>;127.0.0.1",
+    cmd = [CHROMIUM, "--headless", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
            f"--virtual-time-budget={budget_ms}", "--dump-dom", url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     if out.returncode != 0:
         raise RuntimeError(f"chromium failed ({out.returncode}): {out.stderr[-2000:]}")
     return out.stdout
+
+
+class Saturated:
+    """Busy loops, one per core, that keep the machine saturated from start() to stop()."""
+
+    def __init__(self, processes=None):
+        self.count = processes or os.cpu_count() or 2
+        self.procs = []
+
+    def start(self):
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.count)]
+        time.sleep(0.5)
+        return self
+
+    def all_running(self):
+        return bool(self.procs) and all(p.poll() is None for p in self.procs)
+
+    def stop(self):
+        for p in self.procs:
+            p.kill()
+        for p in self.procs:
+            p.wait(timeout=30)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -3,7 +3,7 @@ a single error, student notebooks with errors only where a check calls an exerci
 import os
 import unittest
 
-from kit import KIT, errors, execute
+from kit import KIT, Saturated, errors, execute
 
 
 def chosen(folder):
@@ -35,6 +35,16 @@ class EveryNotebookRuns(unittest.TestCase):
                 self.assertEqual([], unexpected, f"{path.name} fails other than on its stubs")
                 exercises = sum(1 for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
                 self.assertGreaterEqual(len(errors(nb)), exercises, "every exercise's check runs into its stub")
+
+    def test_the_tour_and_a_training_notebook_run_on_a_saturated_machine(self):
+        # busy loops on every core: a slow kernel start and slow cells must not change what a notebook shows
+        for name in ("00-tour.ipynb", "05-lstm-gru.ipynb"):
+            path = KIT / "solutions/notebooks" / name
+            with self.subTest(notebook=name), Saturated() as load:
+                nb, seconds = execute(path, allow_errors=True)
+                print(f"\n  {name} on a saturated machine: {seconds:.1f} s", end="")
+                self.assertTrue(load.all_running(), "the machine stayed saturated")
+                self.assertEqual([], errors(nb), f"{name} has error outputs")
 
 
 if __name__ == "__main__":

@@ -18,8 +18,10 @@ import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
+import org.dflib.jjava.jupyter.messages.reply.HistoryReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import rnnkit.kernel.display.KernelRichDisplay;
 import rnnkit.kernel.display.Renderers;
 import rnnkit.kernel.execution.SnippetExecutionControl;
@@ -177,6 +179,17 @@ public final class JavaKernel extends BaseKernel {
             reply.setExecutionCount(count);
             env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
         }
+    }
+
+    /**
+     * The kernel keeps no history, so the answer is an empty one; but an answer there must be: JupyterLab 4 and
+     * Notebook 7 ask for it on connecting and take the kernel's first status from the busy/idle around the reply
+     * (they ignore those around kernel_info). Without it a freshly opened notebook shows the kernel as "Unknown".
+     */
+    @Override
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> request) {
+        env.setBusyDeferIdle();
+        env.defer().reply(new HistoryReply(List.of()));
     }
 
     /** Output printed before a display or an error must appear before it. */

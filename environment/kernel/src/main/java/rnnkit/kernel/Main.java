@@ -26,7 +26,7 @@ public final class Main {
         String connection = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
 
         JavaKernel kernel = JavaKernel.create(System.getProperty("java.class.path"));
-        JupyterConnection jupyter = new JupyterConnection(KernelConnectionProperties.parse(connection));
+        JupyterConnection jupyter = new KernelConnection(KernelConnectionProperties.parse(connection));
         kernel.becomeHandlerForConnection(jupyter);
         kernel.onStartup();
         jupyter.connect();
