@@ -24,13 +24,20 @@ usage() {
   cat <<'EOF'
 RNN course kit
 
-  ./build.sh [setup] [--sys-prefix]  check the JDK, install Jupyter and OpenBLAS if missing (Debian, as root),
-                                     build the library and the Java kernel, install the kernelspec "java" for
-                                     this user (--sys-prefix: into the Python environment instead). Safe to run
-                                     again.
-  ./build.sh notebook                setup if needed, then Jupyter Notebook on notebooks/ at localhost
-  ./build.sh test                    every test of the kit: library and kernel unit tests, then real-Jupyter
-                                     tests (all notebooks executed, protocol, offline plots in Chromium)
+  ./build.sh [setup] [--user] [--no-test-tools]
+                                     check the JDK and Maven; make environment/venv with JupyterLab 4 and
+                                     Notebook 7 (pip; Debian's Jupyter where pip cannot reach an index); as
+                                     root on Debian also install OpenBLAS and the tests' tools (Chromium,
+                                     classic Notebook 6, Playwright); build the library and the Java kernel;
+                                     register the kernelspec "java" in the venv (--user: for this user too).
+                                     Safe to run again.
+  ./build.sh notebook [--notebook7]  setup if needed, then JupyterLab (or Notebook 7) on notebooks/ at localhost
+  ./build.sh test                    every test of the kit: library, kernel and grader unit tests, then
+                                     real-Jupyter tests (all notebooks executed, protocol also under load,
+                                     JupyterLab 4 and Notebook 7 driven in Chromium, offline plots); says first
+                                     what is missing, if anything
+  ./build.sh test-fresh [--keep]     (root) environment/Dockerfile's steps in a fresh Debian bookworm root made
+                                     with debootstrap, then the tour executed there
   ./build.sh release [DIR] [--bundle [ZIP]]
                                      student notebooks from solutions/notebooks/ into notebooks/ (or DIR);
                                      --bundle: a zip for students without solutions or hidden tests
@@ -40,8 +47,9 @@ RNN course kit
   ./build.sh gradescope [OUT.zip]    the Gradescope autograder zip
   ./build.sh run-solutions [NB...]   execute solution notebooks in place, so that they are committed with
                                      their outputs (all of solutions/notebooks/ by default)
-  ./build.sh classpath               print the class path of the library and its dependencies (for your
-                                     own IJava/JJava installation, see README.md)
+  ./build.sh classpath [--ijava|--jjava]
+                                     print the class path of the library and its dependencies; with --ijava
+                                     or --jjava, the "env" block for that kernel's kernel.json (README.md)
   ./build.sh example char-lm [opts]  the library's runnable example: a character LSTM on tiny Shakespeare
                                      (options: --hidden 128 --steps 0 --batch 32 --seq 64 --seed 1)
   ./build.sh bench [--notebooks] [opts]
@@ -369,13 +377,37 @@ case "$cmd" in
     fi
     say "Jupyter tests (real kernel, real notebooks; $(jupyter_versions))"
     "$PYTHON" -m unittest discover -s environment/tests -p 'test_*.py' -v ;;
+  test-fresh)
+    # The container recipe's steps in a fresh Debian root (debootstrap + chroot), then the tour there; needs root.
+    [ "$(id -u)" = 0 ] || fail "test-fresh builds a Debian root with debootstrap and chroot: run it as root."
+    command -v debootstrap >/dev/null || { is_debian_root && { say "installing debootstrap (apt)"; apt_install debootstrap; }; }
+    command -v debootstrap >/dev/null || fail "test-fresh needs debootstrap: sudo apt-get install debootstrap"
+    exec "${DEBIAN_PYTHON}" environment/tests/fresh_machine.py "$@" ;;
   classpath)
+    # The library's class path for another Java kernel; --ijava / --jjava: the kernelspec "env" block that also gives
+    # that kernel the kit's rich output (tables, plots, progress bars) and finds the kit's datasets.
     check_java
     mvn -q -B install -DskipTests >/dev/null
     deps="$(mktemp)"
     mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -DincludeScope=runtime >/dev/null
-    echo "$(ls "$KIT"/lib/target/rnnkit-lib-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat "$deps")"
-    rm -f "$deps" ;;
+    cp="$(ls "$KIT"/lib/target/rnnkit-lib-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat "$deps")"
+    rm -f "$deps"
+    case "${1:-}" in
+      "") echo "$cp" ;;
+      --ijava|--jjava)
+        kind="${1#--}"
+        kernel_jar="$(ls "$KIT"/environment/kernel/target/rnnkit-kernel-*.jar | grep -v -e sources -e javadoc | head -n1)"
+        script="$KIT/environment/kernel/target/compat/$kind-startup.jshell"
+        "$(java_bin)" -cp "$kernel_jar" rnnkit.kernel.compat.StartupScript "$kind" "$script"
+        if [ "$kind" = ijava ]; then
+          printf '"env": {\n  "IJAVA_CLASSPATH": "%s",\n  "IJAVA_STARTUP_SCRIPTS_PATH": "%s",\n' "$cp" "$script"
+        else
+          # JJava loads the kit's extension (in the kernel jar) from its class path; it runs the same script
+          printf '"env": {\n  "JJAVA_CLASSPATH": "%s:%s",\n' "$cp" "$kernel_jar"
+        fi
+        printf '  "RNNKIT_HOME": "%s",\n  "OPENBLAS_NUM_THREADS": "1"\n}\n' "$KIT" ;;
+      *) fail "classpath takes --ijava or --jjava, or nothing" ;;
+    esac ;;
   run-solutions)
     [ -d solutions/notebooks ] || fail "'$cmd' is for instructors: it needs solutions/"
     setup_if_needed

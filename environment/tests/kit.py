@@ -19,6 +19,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--proxy-server=http://127.0.0.1:9",
                   "--proxy-bypass-list=<-loopback>;127.0.0.1"]
+JUPYTER = str(Path(sys.executable).parent / "jupyter")  # the `jupyter` command of the environment running the tests
 CLASSIC_PYTHON = "/usr/bin/python3"  # Debian's, with classic Notebook 6 (the kit's venv has Notebook 7)
 OUTPUT = KIT / "environment/tests/output"  # screenshots and other things for humans to look at (not committed)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -29,11 +30,13 @@ def plain(text):
     return ANSI.sub("", "\n".join(text) if isinstance(text, list) else text)
 
 
-def execute(path, allow_errors=False, timeout=600):
-    """Runs a notebook in real Jupyter with the kit's kernel, in its own folder; returns it and the seconds taken."""
+def execute(path, allow_errors=False, timeout=600, kernel=None, on_reply=None):
+    """Runs a notebook in real Jupyter with the kit's kernel (or another), in its own folder; returns it and the
+    seconds taken. on_reply(cell index, execute_reply) sees every cell's reply."""
     nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout, allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
+    hook = (lambda cell, cell_index, execute_reply: on_reply(cell_index, execute_reply)) if on_reply else None
+    client = NotebookClient(nb, kernel_name=kernel or KERNEL, timeout=timeout, allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(Path(path).parent)}}, on_cell_executed=hook)
     start = time.monotonic()
     client.execute()
     return nb, time.monotonic() - start

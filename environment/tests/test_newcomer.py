@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from kit import KERNEL, KIT, code_cells, plain
+from kit import JUPYTER, KERNEL, KIT, code_cells, plain
 
 
 class NewcomerNotebook(unittest.TestCase):
@@ -18,7 +18,7 @@ class NewcomerNotebook(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         out = Path(cls.tmp.name) / "newcomer.out.ipynb"
         source = KIT / "environment/tests/fixtures/newcomer.ipynb"
-        subprocess.run(["jupyter", "nbconvert", "--to", "notebook", "--execute",
+        subprocess.run([JUPYTER, "nbconvert", "--to", "notebook", "--execute",
                         f"--ExecutePreprocessor.kernel_name={KERNEL}", "--allow-errors",
                         str(source), "--output", str(out)], check=True, capture_output=True)
         cls.cells = {c.id: c for c in code_cells(nbformat.read(str(out), 4))}

@@ -19,9 +19,15 @@ class EveryNotebookRuns(unittest.TestCase):
         self.assertTrue(notebooks, "no solution notebooks found")
         for path in notebooks:
             with self.subTest(notebook=str(path.relative_to(KIT))):
-                nb, seconds = execute(path, allow_errors=True)
+                hidden = []  # cells whose last statement's value a semicolon hid: IJava and JJava would show it
+                nb, seconds = execute(path, allow_errors=True, on_reply=lambda i, reply: hidden.append(
+                    (i, reply["metadata"]["rnnkit"]["value_hidden_by_semicolon"]))
+                    if "rnnkit" in reply.get("metadata", {}) else None)
                 print(f"\n  {path.relative_to(KIT)}: {seconds:.1f} s", end="")
                 self.assertEqual([], errors(nb), f"{path.name} has error outputs")
+                self.assertEqual([], hidden, f"{path.name}: cells (by index) whose last statement is a non-void "
+                                 "expression ended with ';', which IJava and JJava display (e.g. printf's "
+                                 "PrintStream): end them with a statement that has no value")
 
     def test_every_student_notebook_fails_only_on_its_stubs(self):
         notebooks = chosen("notebooks")

@@ -1,7 +1,13 @@
 """The kernel speaks the Jupyter protocol as a notebook front-end uses it: execution, interrupt, completion,
 inspection, restart, and what a cell must not be able to do (end the kernel with System.exit)."""
+import shutil
+import subprocess
+import tempfile
 import time
 import unittest
+import uuid
+import zipfile
+from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
 
@@ -101,6 +107,18 @@ class Protocol(unittest.TestCase):
         for m in seen:
             self.assertRegex(str(m["header"]["date"]), r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d")
 
+    def test_a_value_hidden_by_a_final_semicolon_is_named_in_the_reply(self):
+        # IJava and JJava show such a value; the kit's notebooks must not rely on the semicolon (test_notebooks)
+        def hidden(code):
+            msg_id = self.kc.execute(code)
+            return self.reply_to(msg_id)["metadata"].get("rnnkit", {}).get("value_hidden_by_semicolon")
+        self.assertEqual("java.io.PrintStream", hidden('System.out.printf("%d%n", 3);'))
+        self.assertEqual("java.lang.Integer", hidden("int k = 2;\nk + 1;"))
+        self.assertIsNone(hidden('System.out.println("void");'))
+        self.assertIsNone(hidden("int j = 4;"))
+        self.assertIsNone(hidden("j + 1"), "no semicolon: the value is the cell's result, shown by every kernel")
+        self.assertIsNone(hidden('System.out.printf("%d%n", 3);\nSystem.out.println();'), "only the last statement")
+
     def test_a_history_request_is_answered_between_busy_and_idle(self):
         # front ends take the kernel's first status from this exchange (they ignore kernel_info's)
         msg_id = self.kc.history(hist_access_type="tail", n=10)
@@ -189,6 +207,33 @@ class Protocol(unittest.TestCase):
         text = self.result_text('%maven org.opentest4j:opentest4j:1.3.0\n'
                                 'new org.opentest4j.AssertionFailedError("boom").getMessage()')
         self.assertEqual("boom", text)
+
+
+    def test_maven_repo_magic_adds_a_repository_for_later_maven_lines(self):
+        # a repository of one's own (here a folder in Maven's layout) with an artifact Maven Central does not have;
+        # a fresh version each time, since Maven keeps what it resolved in the local repository
+        version = f"1.0-{uuid.uuid4().hex[:12]}"
+        coordinate = f"test.rnnkit:hello:{version}"
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "src/greet/Hello.java"
+            src.parent.mkdir(parents=True)
+            src.write_text('package greet; public class Hello { public static String hi() { return "hello from a repo"; } }')
+            subprocess.run(["javac", "--release", "17", "-d", str(Path(tmp) / "classes"), str(src)], check=True)
+            artifact = Path(tmp) / "repo/test/rnnkit/hello" / version
+            artifact.mkdir(parents=True)
+            with zipfile.ZipFile(artifact / f"hello-{version}.jar", "w") as jar:
+                jar.write(Path(tmp) / "classes/greet/Hello.class", "greet/Hello.class")
+            (artifact / f"hello-{version}.pom").write_text(
+                '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+                f"<groupId>test.rnnkit</groupId><artifactId>hello</artifactId><version>{version}</version></project>")
+            try:
+                reply, outputs = self.run_cell(f"%maven {coordinate}")
+                self.assertEqual("error", reply["status"], "not found before the repository is added")
+                url = (Path(tmp) / "repo").as_uri()
+                self.assertEqual("hello from a repo", self.result_text(
+                    f"%mavenRepo mine {url}\n%maven {coordinate}\ngreet.Hello.hi()"))
+            finally:
+                shutil.rmtree(Path.home() / ".m2/repository/test/rnnkit/hello" / version, ignore_errors=True)
 
 
 class ProtocolOnASaturatedMachine(Protocol):

@@ -46,6 +46,8 @@ final class CellEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final Map<String, CellError.Origin> origins = new ConcurrentHashMap<>();
     private volatile boolean interruptRequested;
+    /** The class of the value of the cell's last snippet when a semicolon hid it, else null (see {@link #endCell}). */
+    private String hiddenValue;
     /** Definitions of this cell that refer to names not defined yet: the cell may define them further down. */
     private final List<Pending> pending = new ArrayList<>();
 
@@ -75,6 +77,17 @@ final class CellEvaluator implements AutoCloseable {
     void beginCell() {
         interruptRequested = false;
         pending.clear();
+        hiddenValue = null;
+    }
+
+    /**
+     * The class of the value that the cell's last statement computed and its trailing semicolon hid, or null. IJava
+     * and JJava ignore that semicolon and show the value ({@code System.out.printf(...);} shows a PrintStream there),
+     * so the kit's notebooks must not end a cell like that; the kernel says so in the execute reply's metadata and
+     * the notebook tests check it.
+     */
+    String valueHiddenBySemicolon() {
+        return hiddenValue;
     }
 
     /**
@@ -141,6 +154,8 @@ final class CellEvaluator implements AutoCloseable {
             if (showValue && isExpression(snippet)) {
                 value = v;
             }
+            hiddenValue = !showValue && isExpression(snippet) && v != null && v != SnippetExecutionControl.NO_VALUE
+                    ? v.getClass().getName() : null;
         }
         return value;
     }

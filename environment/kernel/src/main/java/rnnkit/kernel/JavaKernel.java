@@ -3,6 +3,7 @@ package rnnkit.kernel;
 import java.lang.reflect.Array;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -170,7 +171,10 @@ public final class JavaKernel extends BaseKernel {
             if (out != null) {
                 env.publish(new PublishExecuteResult(count, out));
             }
-            env.defer().reply(new ExecuteReply(count, Collections.emptyMap()));
+            String hidden = evaluator().valueHiddenBySemicolon();
+            Map<String, Object> metadata = hidden == null ? Map.of() : Map.of("rnnkit", Map.of("value_hidden_by_semicolon", hidden));
+            env.defer().reply(new Message<>(message, ExecuteReply.MESSAGE_TYPE,
+                    new ExecuteReply(count, Collections.emptyMap()), null, metadata));
         } catch (CellError | RuntimeException e) {
             CellError error = e instanceof CellError ? (CellError) e : CellError.internal(e);
             flushStreams();

@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * IJava's line magics: {@code %jars <glob>...}, {@code %classpath <path>...}, {@code %maven <coordinate>...} and
- * {@code %load <file>}. Relative paths are relative to the notebook's folder (the kernel's working directory).
+ * IJava's line magics: {@code %jars <glob>...}, {@code %classpath <path>...}, {@code %maven <coordinate>...},
+ * {@code %mavenRepo <id> <url>} and {@code %load <file>}. Relative paths are relative to the notebook's folder (the
+ * kernel's working directory).
  */
 final class Magics {
 
@@ -26,6 +27,9 @@ final class Magics {
     }
 
     private final Session session;
+    private final List<Maven.Repository> repositories = new ArrayList<>();
+
+    static final String NAMES = "%jars, %classpath, %maven, %mavenRepo and %load";
 
     Magics(Session session) {
         this.session = session;
@@ -35,7 +39,7 @@ final class Magics {
     Object run(CellSource source, CellSource.Magic magic) throws CellError {
         if (magic.cell()) {
             throw CellError.magic(source, magic.start(), "cell magics (%%" + magic.name() + ") are not supported;"
-                    + " this kernel has the line magics %jars, %classpath, %maven and %load");
+                    + " this kernel has the line magics " + NAMES);
         }
         List<String> args = split(magic.args());
         try {
@@ -46,11 +50,13 @@ final class Magics {
                     return classpath(source, magic, args);
                 case "maven":
                     return maven(source, magic, args);
+                case "mavenRepo":
+                    return mavenRepo(source, magic, args);
                 case "load":
                     return load(source, magic, args);
                 default:
                     throw CellError.magic(source, magic.start(), "unknown magic %" + magic.name()
-                            + "; this kernel has %jars, %classpath, %maven and %load");
+                            + "; this kernel has " + NAMES);
             }
         } catch (IOException e) {
             throw CellError.magic(source, magic.start(), "%" + magic.name() + " failed: " + e.getMessage());
@@ -104,10 +110,22 @@ final class Magics {
                         + " write group:artifact:version, e.g. org.apache.commons:commons-math3:3.6.1");
             }
         }
-        List<Path> jars = Maven.resolve(coordinates);
+        List<Path> jars = Maven.resolve(coordinates, repositories);
         add(jars);
         System.out.println("%maven: added " + jars.size() + (jars.size() == 1 ? " jar" : " jars") + " for "
                 + String.join(", ", coordinates));
+        return null;
+    }
+
+    /** {@code %mavenRepo id url}: later {@code %maven} lines also search this repository, as in IJava. */
+    private Object mavenRepo(CellSource source, CellSource.Magic magic, List<String> args) throws CellError {
+        if (args.size() != 2) {
+            throw CellError.magic(source, magic.start(), "%mavenRepo takes an id and a URL, e.g."
+                    + " %mavenRepo jitpack https://jitpack.io");
+        }
+        repositories.removeIf(r -> r.id().equals(args.get(0)));
+        repositories.add(new Maven.Repository(args.get(0), args.get(1)));
+        System.out.println("%mavenRepo: %maven also searches " + args.get(1) + " (" + args.get(0) + ")");
         return null;
     }
 

@@ -28,16 +28,20 @@ final class Maven {
         return COORDINATE.matcher(s).matches();
     }
 
+    /** A repository that {@code %mavenRepo id url} added, searched after Maven Central and the user's settings. */
+    record Repository(String id, String url) {
+    }
+
     /** The jars of these artifacts and their runtime dependencies, in Maven's order. */
-    static List<Path> resolve(List<String> coordinates) throws IOException, InterruptedException {
+    static List<Path> resolve(List<String> coordinates, List<Repository> repositories) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("rnnkit-maven");
         try {
             Path pom = dir.resolve("pom.xml");
             Path out = dir.resolve("classpath.txt");
-            Files.writeString(pom, pom(coordinates));
+            Files.writeString(pom, pom(coordinates, repositories));
             List<String> command = List.of(mavenCommand(), "-B", "-q", "-f", pom.toString(),
                     "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
-                    "-Dmdep.includeScope=runtime", "-Dmdep.outputFile=" + out);
+                    "-DincludeScope=runtime", "-Dmdep.outputFile=" + out);
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("mvn.log").toFile()).start();
             if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -68,7 +72,7 @@ final class Maven {
         return configured != null && !configured.isBlank() ? configured : "mvn";
     }
 
-    private static String pom(List<String> coordinates) {
+    private static String pom(List<String> coordinates, List<Repository> repositories) {
         StringBuilder deps = new StringBuilder();
         for (String c : coordinates) {
             String[] p = c.split(":");
@@ -82,8 +86,17 @@ final class Maven {
             }
             deps.append("<version>").append(p[p.length - 1]).append("</version></dependency>");
         }
+        StringBuilder repos = new StringBuilder();
+        for (Repository r : repositories) {
+            repos.append("<repository><id>").append(xml(r.id())).append("</id><url>").append(xml(r.url()))
+                    .append("</url></repository>");
+        }
         return "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion>"
                 + "<groupId>rnnkit.magic</groupId><artifactId>maven-magic</artifactId><version>1</version>"
-                + "<dependencies>" + deps + "</dependencies></project>";
+                + "<repositories>" + repos + "</repositories><dependencies>" + deps + "</dependencies></project>";
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -13,10 +13,15 @@ import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
  */
 public final class Snippets {
 
-    /** The packages JShell imports by default, which every cell and every graded exercise can use unqualified. */
+    /**
+     * The packages every cell and every graded exercise can use unqualified: exactly IJava 1.3's default imports
+     * (its ijava-jshell-init.jshell; JJava 1.0 imports these and java.time), so that a notebook that runs here runs
+     * there too. JShell's own command-line tool imports more (java.nio.file, java.util.function, java.util.stream):
+     * notebooks import those themselves.
+     */
     public static final List<String> DEFAULT_IMPORTS = List.of(
-            "java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*", "java.util.concurrent.*",
-            "java.util.function.*", "java.util.prefs.*", "java.util.regex.*", "java.util.stream.*");
+            "java.util.*", "java.io.*", "java.math.*", "java.net.*", "java.util.concurrent.*", "java.util.prefs.*",
+            "java.util.regex.*");
 
     private Snippets() {
     }

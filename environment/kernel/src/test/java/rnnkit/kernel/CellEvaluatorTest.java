@@ -93,6 +93,17 @@ class CellEvaluatorTest {
     }
 
     @Test
+    void theDefaultImportsAreIJavasSoThatNotebooksRunThereToo() {
+        // IJava 1.3's ijava-jshell-init.jshell imports exactly these (JJava 1.0 these and java.time): a notebook
+        // that leans on another default of the kit's kernel fails in IJava with "cannot find symbol"
+        assertEquals(java.util.Set.of("java.util.*", "java.io.*", "java.math.*", "java.net.*", "java.util.concurrent.*",
+                "java.util.prefs.*", "java.util.regex.*"), java.util.Set.copyOf(Snippets.DEFAULT_IMPORTS));
+        String tb = traceback(fails("Path p = Path.of(\"x\");"));
+        assertTrue(tb.contains("cannot find symbol"), tb);
+        assertDoesNotThrow(() -> run("import java.nio.file.*;\nPath q = Path.of(\"x\");"));
+    }
+
+    @Test
     void aCompileErrorNamesTheCellLineAndMarksTheCode() {
         CellError e = fails("int ok = 1;\n\nint y = undefinedName + 1;");
         assertEquals("CompileError", e.ename());

@@ -1,16 +1,27 @@
 package rnnkit.kernel.display;
 
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import rnnkit.ui.render.MimeBundles;
 
-/** Registers the kit's renderers; images ({@code BufferedImage} as PNG) come with the Jupyter base already. */
+/**
+ * Registers the library's renderings ({@link MimeBundles}: matrices, tables, figures) with the kernel's renderer;
+ * images ({@code BufferedImage} as PNG) come with the Jupyter base already. The start-up script for IJava and JJava
+ * ({@code rnnkit/kernel/compat/startup.jshell}) registers the same renderings there.
+ */
 public final class Renderers {
 
     private Renderers() {
     }
 
     public static void registerAll(Renderer renderer) {
-        MatrixRenderer.register(renderer);
-        TableRenderer.register(renderer);
-        FigureRenderer.register(renderer);
+        MimeBundles.types().forEach(type -> register(renderer, type));
+    }
+
+    private static <T> void register(Renderer renderer, Class<T> type) {
+        renderer.createRegistration(type)
+                .preferring(MIMEType.TEXT_HTML)
+                .register((value, ctx) -> MimeBundles.of(value)
+                        .forEach((mime, content) -> ctx.renderIfRequested(MIMEType.parse(mime), () -> content.get())));
     }
 }

@@ -1,24 +1,19 @@
 package rnnkit.kernel.display;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.data.FMatrixRMaj;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.plotly.api.LinePlot;
-import tech.tablesaw.plotly.components.Figure;
 
+/** The kernel shows the library's renderings (rnnkit.ui.render.MimeBundlesTest tests what they look like). */
 class RenderersTest {
 
     private static Renderer renderer;
@@ -29,114 +24,18 @@ class RenderersTest {
         Renderers.registerAll(renderer);
     }
 
-    private static String html(Object o) {
-        return (String) renderer.render(o).getData(MIMEType.TEXT_HTML);
-    }
-
-    private static String text(Object o) {
-        return (String) renderer.render(o).getData(MIMEType.TEXT_PLAIN);
-    }
-
     @Test
-    void numbersAreShortAndExact() {
-        assertEquals("3", Grid.number(3.0));
-        assertEquals("-0", Grid.number(-0.0));
-        assertEquals("0.25", Grid.number(0.25));
-        assertEquals("0.333333", Grid.number(1.0 / 3));
-        assertEquals("1.23457e-07", Grid.number(1.234567e-7));
-        assertEquals("10.246", Grid.number(10.245999999999999));
-        assertEquals("NaN", Grid.number(Double.NaN));
-    }
-
-    @Test
-    void aSmallMatrixShowsEveryEntry() {
-        DMatrixRMaj m = new DMatrixRMaj(new double[][]{{1, 2.5}, {-3, 4}});
-        String html = html(m);
-        assertTrue(html.contains("DMatrixRMaj 2 \u00d7 2"), html);
-        for (String v : new String[]{">1<", ">2.5<", ">-3<", ">4<"}) {
-            assertTrue(html.contains(v), v + " in " + html);
+    void matricesAndTablesComeAsHtmlWithATextTwin() {
+        for (Object value : new Object[]{new DMatrixRMaj(new double[][]{{1, 2.5}}), new SimpleMatrix(new double[][]{{7}}),
+                Table.create("t", DoubleColumn.create("x", 1.5))}) {
+            DisplayData d = renderer.render(value);
+            assertTrue(((String) d.getData(MIMEType.TEXT_HTML)).contains("<table"), value.getClass().getName());
+            assertTrue(d.getData(MIMEType.TEXT_PLAIN) != null, value.getClass().getName());
         }
-        assertEquals("DMatrixRMaj 2 \u00d7 2\n    0    1\n0   1  2.5\n1  -3    4", text(m));
     }
 
     @Test
-    void aLargeMatrixShowsItsCornersOnly() {
-        DMatrixRMaj m = new DMatrixRMaj(30, 40);
-        for (int i = 0; i < m.getNumElements(); i++) {
-            m.data[i] = i;
-        }
-        String html = html(m);
-        assertTrue(html.contains("&vellip;") && html.contains("&hellip;"), html);
-        assertTrue(html.contains(">0<") && html.contains(">" + (30 * 40 - 1) + "<"), "corners shown");
-        assertFalse(html.contains(">" + (15 * 40 + 20) + "<"), "the middle is left out");
-        long rows = html.split("<tr>", -1).length - 1;
-        assertEquals(1 + Grid.HEAD_ROWS + 1 + Grid.TAIL_ROWS, rows, "header, head, ellipsis row, tail");
-    }
-
-    @Test
-    void floatAndSimpleMatricesRenderToo() {
-        assertTrue(html(new FMatrixRMaj(new float[][]{{1.5f}})).contains(">1.5<"));
-        assertTrue(html(new SimpleMatrix(new double[][]{{7}})).contains(">7<"));
-    }
-
-    @Test
-    void aLongTableShowsHeadAndTailWithItsSize() {
-        Table t = Table.create("numbers", IntColumn.indexColumn("i", 100, 0),
-                DoubleColumn.create("half", java.util.stream.IntStream.range(0, 100).mapToDouble(i -> i / 2.0)));
-        String html = html(t);
-        assertTrue(html.contains("numbers (100 rows \u00d7 2 columns)"), html);
-        assertTrue(html.contains(">9<") && html.contains(">99<") && html.contains(">49.5<"), html);
-        assertFalse(html.contains(">50<"), "row 50 is in the elided middle");
-        assertTrue(text(t).contains("..."), text(t));
-    }
-
-    @Test
-    void emptyTablesAndMatricesRenderAsTheirHeaders() {
-        Table empty = Table.create("nothing yet", StringColumn.create("name"), DoubleColumn.create("value"));
-        assertTrue(html(empty).contains("nothing yet (0 rows \u00d7 2 columns)"), html(empty));
-        assertTrue(text(empty).contains("name") && text(empty).contains("value"), text(empty));
-        assertTrue(text(new DMatrixRMaj(0, 3)).contains("0 \u00d7 3"), text(new DMatrixRMaj(0, 3)));
-    }
-
-    @Test
-    void tableCellsAreEscapedAndLongTextIsCut() {
-        Table t = Table.create("t", StringColumn.create("s", "<b>bold</b>", "x".repeat(500)));
-        String html = html(t);
-        assertTrue(html.contains("&lt;b&gt;bold&lt;/b&gt;"), html);
-        assertFalse(html.contains("x".repeat(Grid.MAX_HTML_CELL)), "cut at " + Grid.MAX_HTML_CELL);
-    }
-
-    @Test
-    void figuresCarryPlotlyOnlyOnceAndNeverACdn() {
-        Table curve = Table.create("c", IntColumn.create("step", 1, 2, 3), DoubleColumn.create("loss", 3, 2, 1));
-        Figure f = LinePlot.create("loss", curve, "step", "loss");
-        String first = FigureRenderer.html(f);
-        String second = FigureRenderer.html(f);
-        String library = "plotly.js " + PlotlyJs.VERSION;
-        assertTrue(first.contains(library) || !second.contains(library),
-                "plotly.js comes with the first figure of the session");
-        assertFalse(second.contains(library), "and never again");
-        assertTrue(PlotlyJs.scriptElement().length() > 1_000_000, "the whole bundle is inline");
-        for (String html : new String[]{first.replace(PlotlyJs.scriptElement(), ""), second}) {
-            assertFalse(html.contains("<script src") || html.contains("cdn"), "nothing loaded from elsewhere: " + html);
-            assertFalse(html.contains("require(["), "no RequireJS");
-        }
-        assertTrue(second.contains("Plotly.newPlot"), second);
-        assertTrue(second.contains("window.Plotly"), "waits for plotly.js to be there");
-        assertEquals("Figure 'loss' [scatter]", text(f));
-    }
-
-    @Test
-    void theBundleIgnoresRequireJs() {
-        String script = PlotlyJs.scriptElement();
-        assertTrue(script.contains("(function (define, module, exports) {"), "UMD globals shadowed");
-        assertTrue(script.contains("})(undefined, undefined, undefined);"), script.substring(script.length() - 200));
-        assertFalse(script.substring(script.indexOf('>') + 1, script.lastIndexOf("</script>")).contains("</script"),
-                "nothing ends the inline script early");
-    }
-
-    @Test
-    void displayDataForOtherObjectsFallsBackToText() {
+    void otherObjectsFallBackToText() {
         DisplayData d = renderer.render(java.util.List.of(1, 2));
         assertEquals("[1, 2]", d.getData(MIMEType.TEXT_PLAIN));
     }

@@ -1,4 +1,4 @@
-package rnnkit.kernel.display;
+package rnnkit.ui.render;
 
 /** Escaping for the HTML the renderers write. */
 final class Html {

@@ -1,4 +1,4 @@
-package rnnkit.kernel.display;
+package rnnkit.ui.render;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * plotly.js for offline notebooks: the vendored cartesian bundle of plotly.js 2.35.3 (MIT; scatter, bar, box,
- * heatmap, histogram, contour, pie, violin, image; see {@code environment/kernel/VENDORED.md}), inlined as a
+ * heatmap, histogram, contour, pie, violin, image; see {@code lib/VENDORED.md}), inlined as a
  * script so that no CDN is ever needed.
  *
  * <p>The bundle is a UMD module: where RequireJS is on the page (classic Notebook 6 and nbconvert's HTML
@@ -34,7 +34,7 @@ final class PlotlyJs {
             }
             s = "<script type=\"text/javascript\">\n"
                     + "/* plotly.js " + VERSION + " (cartesian bundle, MIT licence, (c) Plotly, Inc.),"
-                    + " embedded once per kernel session by the rnnkit kernel */\n"
+                    + " embedded once per kernel session by the rnnkit library */\n"
                     + "window.PlotlyConfig = {MathJaxConfig: 'local'};\n"
                     + "(function (define, module, exports) {\n" + bundle + "\n})(undefined, undefined, undefined);\n"
                     + "</script>\n";
@@ -46,7 +46,7 @@ final class PlotlyJs {
     private static String read() {
         try (InputStream in = PlotlyJs.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("the kernel jar lacks " + RESOURCE + "; rebuild it with ./build.sh");
+                throw new IllegalStateException("the library jar lacks " + RESOURCE + "; rebuild it with ./build.sh");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

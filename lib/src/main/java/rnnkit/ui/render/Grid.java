@@ -1,4 +1,4 @@
-package rnnkit.kernel.display;
+package rnnkit.ui.render;
 
 import java.util.ArrayList;
 import java.util.List;

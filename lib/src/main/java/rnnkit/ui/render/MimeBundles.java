@@ -1,0 +1,160 @@
+package rnnkit.ui.render;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.ejml.data.DMatrix;
+import org.ejml.data.FMatrix;
+import org.ejml.data.Matrix;
+import org.ejml.simple.SimpleBase;
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.NumberColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.plotly.components.Figure;
+
+/**
+ * How the kit shows its values in a notebook, whatever the kernel: EJML matrices and Tablesaw tables as HTML tables
+ * (head and tail only when large), Tablesaw jsplot figures as interactive Plotly charts that work offline.
+ *
+ * <p>Each value becomes a bundle of MIME type to content, HTML first, with the content computed only when a front
+ * end asks for that type. The kit's kernel registers these with its renderer; under IJava or JJava a start-up
+ * script does the same (see {@code ./build.sh classpath --ijava}), so every kernel shows the same outputs.
+ */
+public final class MimeBundles {
+
+    public static final String HTML = "text/html";
+    public static final String TEXT = "text/plain";
+
+    private static final AtomicBoolean PLOTLY_EMBEDDED = new AtomicBoolean();
+
+    private MimeBundles() {
+    }
+
+    /** The classes this renders (and their subclasses): what a kernel registers. */
+    public static List<Class<?>> types() {
+        return List.of(DMatrix.class, FMatrix.class, SimpleBase.class, Table.class, Figure.class);
+    }
+
+    /** {@code value}'s bundle, HTML first; empty when the kit has no rendering for it (the kernel's own applies). */
+    public static Map<String, Supplier<String>> of(Object value) {
+        if (value instanceof Figure) {
+            return figure((Figure) value);
+        }
+        if (value instanceof Table) {
+            return table((Table) value);
+        }
+        if (value instanceof SimpleBase) {
+            Matrix m = ((SimpleBase<?>) value).getMatrix();
+            return m instanceof DMatrix || m instanceof FMatrix ? matrix(m) : Map.of();
+        }
+        if (value instanceof DMatrix || value instanceof FMatrix) {
+            return matrix((Matrix) value);
+        }
+        return Map.of();
+    }
+
+    private static Map<String, Supplier<String>> bundle(Supplier<String> html, Supplier<String> text) {
+        Map<String, Supplier<String>> out = new LinkedHashMap<>();
+        out.put(HTML, html);
+        out.put(TEXT, text);
+        return out;
+    }
+
+    // --- matrices ----------------------------------------------------------------------------------------------
+
+    /** Real EJML matrices ({@code DMatrixRMaj}, {@code FMatrixRMaj}, ...); complex ones keep EJML's own text. */
+    static Map<String, Supplier<String>> matrix(Matrix m) {
+        Grid.Cells cells;
+        if (m instanceof DMatrix) {
+            DMatrix d = (DMatrix) m;
+            cells = (r, c) -> Grid.number(d.get(r, c));
+        } else if (m instanceof FMatrix) {
+            FMatrix f = (FMatrix) m;
+            cells = (r, c) -> Grid.number(f.get(r, c));
+        } else {
+            throw new IllegalArgumentException("not a real matrix: " + m.getClass().getName());
+        }
+        String caption = m.getClass().getSimpleName() + " " + m.getNumRows() + " \u00d7 " + m.getNumCols();
+        return bundle(() -> Grid.html(caption, m.getNumRows(), m.getNumCols(), null, cells, true),
+                () -> Grid.text(caption, m.getNumRows(), m.getNumCols(), null, cells));
+    }
+
+    // --- tables ------------------------------------------------------------------------------------------------
+
+    static Map<String, Supplier<String>> table(Table t) {
+        List<String> headers = t.columnNames();
+        String caption = (t.name() == null || t.name().isBlank() ? "Table" : t.name())
+                + " (" + t.rowCount() + " rows \u00d7 " + t.columnCount() + " columns)";
+        boolean numeric = t.columns().stream().allMatch(MimeBundles::isNumeric);
+        Grid.Cells cells = (r, c) -> cell(t.column(c), r);
+        return bundle(() -> Grid.html(caption, t.rowCount(), t.columnCount(), headers, cells, numeric),
+                () -> Grid.text(caption, t.rowCount(), t.columnCount(), headers, cells));
+    }
+
+    /** Floating-point cells as the matrix grids show numbers (10.246, not 10.245999999999999). */
+    private static String cell(Column<?> column, int row) {
+        if (column.isMissing(row)) {
+            return "";
+        }
+        if (column instanceof NumberColumn && (column.type().equals(ColumnType.DOUBLE) || column.type().equals(ColumnType.FLOAT))) {
+            return Grid.number(((NumberColumn<?, ?>) column).getDouble(row));
+        }
+        return column.getString(row);
+    }
+
+    private static boolean isNumeric(Column<?> c) {
+        ColumnType type = c.type();
+        return type.equals(ColumnType.DOUBLE) || type.equals(ColumnType.INTEGER) || type.equals(ColumnType.LONG)
+                || type.equals(ColumnType.FLOAT) || type.equals(ColumnType.SHORT);
+    }
+
+    // --- figures -----------------------------------------------------------------------------------------------
+
+    /**
+     * A Plotly chart. The first figure of a kernel session carries plotly.js itself; later ones use it. Each figure
+     * waits (up to 10 s) for {@code window.Plotly}, and if it never comes (the output that carried it was cleared),
+     * says how to get it back instead of failing silently.
+     */
+    static Map<String, Supplier<String>> figure(Figure figure) {
+        return bundle(() -> figureHtml(figure), () -> describe(figure));
+    }
+
+    static String describe(Figure figure) {
+        String title = figure.getLayout() == null ? null : figure.getLayout().getTitle();
+        String traces = Arrays.stream(figure.getTraces())
+                .map(t -> t.getClass().getSimpleName().replace("Trace", "").toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        return "Figure" + (title == null || title.isBlank() ? "" : " '" + title + "'") + " [" + traces + "]";
+    }
+
+    static String figureHtml(Figure figure) {
+        // Tablesaw names a JavaScript variable after the div, so the id must be a valid identifier.
+        String id = "rnnkit_plot_" + UUID.randomUUID().toString().replace("-", "");
+        String draw = figure.asJavascript(id)
+                .replaceFirst("^\\s*<script[^>]*>", "")
+                .replaceFirst("</script>\\s*$", "");
+        String library = PLOTLY_EMBEDDED.compareAndSet(false, true) ? PlotlyJs.scriptElement() : "";
+        return library
+                + "<div id=\"" + id + "\" class=\"rnnkit-plot\"></div>\n"
+                + "<script type=\"text/javascript\">\n"
+                + "(function () {\n"
+                + "  var draw = function () {\n" + draw + "\n  };\n"
+                + "  var tries = 0;\n"
+                + "  (function wait() {\n"
+                + "    if (window.Plotly) { draw(); return; }\n"
+                + "    if (++tries < 100) { setTimeout(wait, 100); return; }\n"
+                + "    document.getElementById('" + id + "').textContent = 'This plot needs plotly.js, which came with"
+                + " the first plot of the kernel session, and that output is gone. Run the notebook again from the"
+                + " top (Kernel > Restart & Run All).';\n"
+                + "  })();\n"
+                + "})();\n"
+                + "</script>\n";
+    }
+}
