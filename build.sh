@@ -204,7 +204,7 @@ check_test_tools() {
 test_preflight() {
   local missing=()
   if [ -z "${PYTHON:-}" ]; then
-    missing+=("Jupyter: run ./build.sh (setup) first")
+    missing+=("the kit's Jupyter (environment/venv: JupyterLab 4, Notebook 7, Playwright): ./build.sh setup")
   elif ! "$PYTHON" -c 'import jupyterlab, notebook, nbclient, nbconvert, playwright, sys; sys.exit(int(notebook.__version__.split(".")[0]) < 7)' 2>/dev/null; then
     missing+=("JupyterLab 4, Notebook 7 and Playwright in the kit's environment ($PYTHON has not all of them):
       ./build.sh setup     (or: $VENV/bin/pip install -r environment/requirements.txt -r environment/requirements-test.txt -c environment/constraints.txt)")
@@ -265,11 +265,11 @@ json.dump({
 EOF
 }
 
-# Into the kit's venv (or, with Debian's or another Jupyter, for this user); --user: for this user as well, so that
-# any other Jupyter of yours finds the kernel too.
+# Into the kit's venv (with Debian's or another Jupyter: system-wide as root, else for this user); --user: for this
+# user as well, so that any other Jupyter of yours finds the kernel too.
 install_kernelspec() {
   local where=(--user)
-  [ "$PYTHON" = "$VENV/bin/python" ] && where=(--sys-prefix)
+  { [ "$PYTHON" = "$VENV/bin/python" ] || [ "$(id -u)" = 0 ]; } && where=(--sys-prefix)
   say "installing the Jupyter kernelspec '$KERNEL_NAME' (${where[*]})"
   jupyter kernelspec install "${where[@]}" --replace --name "$KERNEL_NAME" "$SPEC_DIR" >/dev/null
   if [ "$USER_SPEC" = yes ] && [ "${where[*]}" != --user ]; then

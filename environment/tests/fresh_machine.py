@@ -4,15 +4,17 @@ image's command (JupyterLab) is started and must answer. `./build.sh test-fresh`
 
 Only the instructions the kit's Dockerfile uses are understood (FROM debian:bookworm*, ARG, ENV, RUN, COPY, WORKDIR,
 USER, EXPOSE, CMD); anything else is an error, so that the recipe cannot grow a step this test does not run. The root
-uses this machine's package sources and apt and pip settings (and its local Python package store, where it has one),
-as a container built here would; Maven downloads from Maven Central as in any build."""
+uses this machine's package sources, apt and pip settings and certificate authorities (and its local Python package
+store, where it has one), as a container built here would; Maven downloads from Maven Central as in any build."""
 import argparse
+import configparser
 import fnmatch
 import json
 import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -105,16 +107,28 @@ class Root:
 
     def configure(self):
         shutil.copy2("/etc/resolv.conf", self.path / "etc/resolv.conf")
+        # this machine's own certificate authorities (a proxy's, say): the root's ca-certificates and the JDK's
+        # trust store take them in when the recipe installs them, as a container built here would need
+        local_cas = Path("/usr/local/share/ca-certificates")
+        if local_cas.is_dir():
+            shutil.copytree(local_cas, self.path / "usr/local/share/ca-certificates", dirs_exist_ok=True)
         for folder in ("/etc/apt/sources.list.d", "/etc/apt/apt.conf.d"):
             for f in Path(folder).iterdir():
                 if f.is_file():
                     shutil.copy2(f, self.path / folder.lstrip("/") / f.name)
         if Path("/etc/apt/sources.list").exists():
             shutil.copy2("/etc/apt/sources.list", self.path / "etc/apt/sources.list")
-        if Path("/etc/pip.conf").exists():
-            shutil.copy2("/etc/pip.conf", self.path / "etc/pip.conf")
+        else:  # debootstrap's would name the same archive twice
+            (self.path / "etc/apt/sources.list").unlink(missing_ok=True)
+        # this machine's pip settings, from every file pip reads here (site-wide and this user's), as one site-wide
+        # file of the root; later files win, as in pip
         if Path("/etc/xdg/pip").is_dir():
             shutil.copytree("/etc/xdg/pip", self.path / "etc/xdg/pip", dirs_exist_ok=True)
+        settings = configparser.ConfigParser()
+        settings.read([p for p in ("/etc/xdg/pip/pip.conf", "/etc/pip.conf", Path.home() / ".pip/pip.conf",
+                                   Path.home() / ".config/pip/pip.conf") if Path(p).is_file()])
+        with open(self.path / "etc/pip.conf", "w") as f:
+            settings.write(f)
         for name, kind in (("proc", "proc"), ("sys", "sysfs")):
             self.mount([kind, str(self.path / name), "-t", kind])
         self.mount(["--bind", "/dev", str(self.path / "dev")])
@@ -226,7 +240,7 @@ def check_command(root, env, workdir, user, cmd):
     command += [f"--ServerApp.token={token}", "--no-browser"]
     say(f"starting the image's command: {' '.join(command)}")
     server = subprocess.Popen(root.command(" ".join(shlex.quote(c) for c in command), env, workdir, user),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -242,8 +256,12 @@ def check_command(root, env, workdir, user, cmd):
             raise SystemExit(f"the server has no java kernelspec: {list(specs['kernelspecs'])}")
         say(f"JupyterLab answered with kernelspecs {sorted(specs['kernelspecs'])}")
     finally:
-        subprocess.run(["pkill", "-f", f"--port={port}"], check=False)
-        server.wait(timeout=60)
+        os.killpg(server.pid, signal.SIGTERM)  # the server, its kernels and the chroot and shell around them
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def main():
@@ -257,6 +275,7 @@ def main():
     if not shutil.which("debootstrap"):
         raise SystemExit("test-fresh needs debootstrap: apt-get install debootstrap")
     path = Path(options.root or tempfile.mkdtemp(prefix="rnnkit-fresh-", dir="/var/tmp"))
+    path.chmod(0o755)  # a root file system: its non-root users must be able to enter it
     root = Root(path)
     started = time.monotonic()
     try:

@@ -2,9 +2,12 @@
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -55,10 +58,10 @@ def code_cells(nb):
 
 def chromium(url, budget_ms=20000):
     """The DOM of a page after its scripts ran, from headless Chromium with the network cut off."""
-    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"rnnkit-chromium-{os.getpid()}-{time.monotonic_ns()}"
-    cmd = [CHROMIUM, "--headless", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-           f"--virtual-time-budget={budget_ms}", "--dump-dom", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    with tempfile.TemporaryDirectory(prefix="rnnkit-chromium-") as profile:
+        cmd = [CHROMIUM, "--headless", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+               f"--virtual-time-budget={budget_ms}", "--dump-dom", url]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     if out.returncode != 0:
         raise RuntimeError(f"chromium failed ({out.returncode}): {out.stderr[-2000:]}")
     return out.stdout
@@ -90,3 +93,23 @@ class Saturated:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def free_port():
+    """A TCP port on localhost that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(base, token, process, what, timeout=90):
+    """Returns once the Jupyter server at base answers; fails if its process ends or time runs out first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise AssertionError(f"{what} did not start within {timeout} s (exit status {process.poll()})")
+            time.sleep(0.3)

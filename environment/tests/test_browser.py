@@ -5,19 +5,16 @@ loading; the export only points at RequireJS and MathJax on a CDN, which fail to
 Notebook 7 are driven through their UI in test_frontends.py."""
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
-import urllib.request
 from pathlib import Path
 
 import nbformat
 from nbformat.sign import NotebookNotary
 
-from kit import CLASSIC_PYTHON, KIT, chromium, errors, execute
+from kit import CLASSIC_PYTHON, KIT, chromium, errors, execute, free_port, wait_for_server
 
 # a figure's div once plotly.js drew into it (attributes in any order: nbconvert 7 sorts them)
 RENDERED = re.compile(r'<div (?=[^>]*\bid="rnnkit_plot_\w+")(?=[^>]*\bclass="rnnkit-plot js-plotly-plot")')
@@ -53,9 +50,7 @@ class OfflinePlots(unittest.TestCase):
         self.assertIn('class="main-svg"', dom)
 
     def test_plots_render_in_classic_notebook(self):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         token = "rnnkit-test"
         # Debian's Notebook 6, finding the kit's kernelspec in the kit's environment
         env = dict(os.environ, JUPYTER_PATH=os.pathsep.join(filter(None, [
@@ -65,15 +60,7 @@ class OfflinePlots(unittest.TestCase):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.3)
+            wait_for_server(base, token, server, "classic Notebook 6")
             dom = chromium(f"{base}/notebooks/tour.ipynb?token={token}", budget_ms=30000)
             self.assertIn("requirejs", dom.lower(), "classic Notebook runs on RequireJS")
             self.assertEqual(self.figures, len(RENDERED.findall(dom)), "every figure is drawn")

@@ -8,7 +8,6 @@ its line; Kernel > Interrupt Kernel stops `while (true) {}`. Screenshots go to e
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import sync_playwright
 
-from kit import CHROMIUM, CHROMIUM_FLAGS, KERNEL, KIT, OUTPUT
+from kit import CHROMIUM, CHROMIUM_FLAGS, KERNEL, KIT, OUTPUT, free_port, wait_for_server
 
 TOUR = "00-tour.ipynb"
 TRAINING = "07-language-modelling.ipynb"
@@ -53,12 +52,6 @@ def cleared(src, dst):
     nbformat.write(nb, str(dst))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class FrontEnd:
     """The checks, for one front end; subclasses name it."""
     name = module = path = None
@@ -86,16 +79,11 @@ class FrontEnd:
              f"--ServerApp.token={cls.token}", f"--ServerApp.root_dir={root}"],
             stdout=cls.log, stderr=subprocess.STDOUT, env=env)
         cls.base = f"http://127.0.0.1:{cls.port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{cls.base}/api/status?token={cls.token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or cls.server.poll() is not None:
-                    cls.tearDownClass()
-                    raise AssertionError(f"{cls.name} did not start; see its log")
-                time.sleep(0.3)
+        try:
+            wait_for_server(cls.base, cls.token, cls.server, cls.name)
+        except AssertionError:
+            cls.tearDownClass()
+            raise
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         cls.outside = []  # requests that tried to leave the machine
