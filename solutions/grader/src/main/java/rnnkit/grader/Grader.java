@@ -1,11 +1,9 @@
 package rnnkit.grader;
 
-import com.google.gson.Gson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import rnnkit.grader.runner.ExerciseRunner;
@@ -37,8 +34,18 @@ import rnnkit.grader.testkit.GradedNotebook;
  */
 public final class Grader implements AutoCloseable {
 
+    private static final String PACKAGE_PATH = Sources.PACKAGE + "/";
+
+    /** One hidden test: its method, the name students see, and its weight. */
+    record TestSpec(String method, String name, double weight) {
+    }
+
     /** Limits for student code. */
-    public record Limits(Duration exercise, Duration submission, int outputBytes, int heapMegabytes) {
+    public record Limits(Duration exercise, Duration submission, int outputBytes, int heapMegabytes, Duration compile) {
+        public Limits(Duration exercise, Duration submission, int outputBytes, int heapMegabytes) {
+            this(exercise, submission, outputBytes, heapMegabytes, Duration.ofSeconds(30));
+        }
+
         public static Limits defaults() {
             return new Limits(Duration.ofSeconds(10), Duration.ofMinutes(10), 64 * 1024, 256);
         }
@@ -52,10 +59,16 @@ public final class Grader implements AutoCloseable {
     private final Sources sources = new Sources();
     private final Map<String, Assignment> assignments = new LinkedHashMap<>();
     private final Map<String, String> testClasses = new HashMap<>();
+    /** Per notebook and exercise, its hidden tests as the grader itself read them: the only source of test weights. */
+    private final Map<String, Map<String, List<TestSpec>>> testSpecs = new HashMap<>();
     private final List<Path> compileClasspath;
     private final String javaExecutable;
     private final String runAs;
     private final Path classArchive;
+    private final List<String> compilerCommand;
+    /** One compile worker per grading thread; all of them, to stop at the end. */
+    private final ThreadLocal<CompilerProcess> compiler;
+    private final List<CompilerProcess> compilers = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
      * Prepares grading for the kit at {@code kit}: its {@code solutions/notebooks/*.ipynb} and
@@ -79,6 +92,13 @@ public final class Grader implements AutoCloseable {
         this.tests = Files.createDirectories(root.resolve("tests"));
         this.testsJar = root.resolve("tests.jar");
         this.javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.compilerCommand = List.of(javaExecutable, "-Xss4m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-cp", System.getProperty("java.class.path"), CompileWorker.class.getName(), kit.toString());
+        this.compiler = ThreadLocal.withInitial(() -> {
+            CompilerProcess c = new CompilerProcess(compilerCommand, root.resolve("compiler.log"));
+            compilers.add(c);
+            return c;
+        });
         // The student's JVM gets copies of the library, JUnit and the test kit: nothing on its class path points
         // back into the kit, where the solutions are.
         List<Path> jars = new ArrayList<>();
@@ -130,11 +150,20 @@ public final class Grader implements AutoCloseable {
         }
         jar(tests, testsJar);
         findTestClasses(reference);
+        if (runAs != null) { // the test JVMs need the tests jar and the contexts, never the reference solutions
+            Files.setPosixFilePermissions(reference, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(tests, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
         this.classArchive = archiveRunnerClasses();
         Runtime.getRuntime().addShutdownHook(new Thread(this::close)); // also when the grader is stopped
         for (Assignment a : assignments.values()) {
             if (!a.exercises().isEmpty() && !testClasses.containsKey(a.name())) {
                 throw new IllegalStateException("no hidden test class has @GradedNotebook(\"" + a.name() + "\")");
+            }
+            for (Assignment.Exercise x : a.exercises()) {
+                if (testSpecs.getOrDefault(a.name(), Map.of()).getOrDefault(x.id(), List.of()).isEmpty()) {
+                    throw new IllegalStateException("exercise '" + x.id() + "' of " + a.name() + " has no hidden tests (@Graded(id = \"" + x.id() + "\"))");
+                }
             }
             for (Assignment.Exercise x : a.exercises()) {
                 Path dir = Files.createDirectories(root.resolve("context").resolve(a.name()).resolve(x.id()));
@@ -166,12 +195,39 @@ public final class Grader implements AutoCloseable {
                     if (an.annotationType().getName().equals(GradedNotebook.class.getName())) {
                         String notebook = (String) an.annotationType().getMethod("value").invoke(an);
                         testClasses.put(notebook, name);
+                        testSpecs.put(notebook, specs(c));
                     }
                 }
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot inspect the hidden tests: " + e, e);
         }
+    }
+
+    /** The @Graded test methods of a hidden test class, by exercise, in declaration order. */
+    private static Map<String, List<TestSpec>> specs(Class<?> tests) throws ReflectiveOperationException {
+        Map<String, List<TestSpec>> out = new LinkedHashMap<>();
+        for (java.lang.reflect.Method m : tests.getDeclaredMethods()) {
+            String id = null;
+            double weight = 1;
+            String name = m.getName() + "()";
+            for (java.lang.annotation.Annotation an : m.getAnnotations()) {
+                String type = an.annotationType().getName();
+                if (type.equals(rnnkit.grader.testkit.Graded.class.getName())) {
+                    id = (String) an.annotationType().getMethod("id").invoke(an);
+                    weight = (Double) an.annotationType().getMethod("weight").invoke(an);
+                } else if (type.equals("org.junit.jupiter.api.DisplayName")) {
+                    name = (String) an.annotationType().getMethod("value").invoke(an);
+                }
+            }
+            if (id != null) {
+                if (!(weight > 0) || Double.isInfinite(weight)) {
+                    throw new IllegalStateException(tests.getName() + "." + m.getName() + ": a test's weight must be positive, not " + weight);
+                }
+                out.computeIfAbsent(id, k -> new ArrayList<>()).add(new TestSpec(m.getName(), name, weight));
+            }
+        }
+        return out;
     }
 
     /**
@@ -184,24 +240,22 @@ public final class Grader implements AutoCloseable {
         if (testClasses.isEmpty()) {
             return null;
         }
+        Path archive = root.resolve("runner.jsa");
+        Map.Entry<String, String> any = testClasses.entrySet().iterator().next();
+        Assignment.Exercise exercise = assignments.get(any.getKey()).exercises().get(0);
         try {
-            Path archive = root.resolve("runner.jsa");
-            Map.Entry<String, String> any = testClasses.entrySet().iterator().next();
-            String exercise = assignments.get(any.getKey()).exercises().get(0).id(); // its tests fail here, but load JUnit
             Path scratch = Files.createDirectories(root.resolve("archive-run"));
             List<String> command = new ArrayList<>(List.of(javaExecutable, "-XX:ArchiveClassesAtExit=" + archive,
                     "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
             command.addAll(runnerOptions());
-            command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName(), any.getValue(), exercise,
-                    scratch.resolve("result.json").toString(), "1024"));
-            Process p = new ProcessBuilder(command).directory(scratch.toFile()).redirectErrorStream(true)
-                    .redirectOutput(scratch.resolve("log").toFile()).start();
-            boolean done = p.waitFor(60, TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
+            command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName()));
+            try (RunnerProcess trial = new RunnerProcess(command, scratch, scratch.resolve("jvm.log"))) {
+                trial.run(new ExerciseRunner.Request(any.getValue(), exercise.id(),
+                        List.of(testsJar.toString(), root.resolve("reference").toString()), 1024), Duration.ofSeconds(60));
+                trial.finish(Duration.ofSeconds(60));
             }
-            return done && Files.exists(archive) ? archive : null;
-        } catch (IOException | InterruptedException e) {
+            return Files.exists(archive) ? archive : null;
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
@@ -212,12 +266,38 @@ public final class Grader implements AutoCloseable {
                 "-XX:-UsePerfData", "-Djava.awt.headless=true");
     }
 
-    /** The part of an exercise JVM's class path that is the same for every exercise: library, JUnit, compiled tests. */
+    /**
+     * The class path of every test JVM: library, JUnit, the runner. The hidden tests, the reference context and the
+     * student's classes go into a class loader per exercise.
+     */
     private String fixedClasspath() {
-        List<String> cp = new ArrayList<>();
-        compileClasspath.forEach(p -> cp.add(p.toString()));
-        cp.add(testsJar.toString());
-        return String.join(java.io.File.pathSeparator, cp);
+        return compileClasspath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** The command that starts a test JVM: as the unprivileged user where there is one, with class-data sharing. */
+    private List<String> runnerCommand() {
+        List<String> command = new ArrayList<>();
+        if (runAs != null) {
+            command.addAll(List.of("runuser", "-u", runAs, "--"));
+        }
+        command.add(javaExecutable);
+        if (classArchive != null) {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + classArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
+        command.addAll(runnerOptions());
+        command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName()));
+        return command;
+    }
+
+    /** The environment of a test JVM: nothing about the kit's location reaches the student's code. */
+    static void studentEnvironment(ProcessBuilder pb, Path scratch) {
+        Map<String, String> env = pb.environment();
+        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+        env.clear();
+        env.put("PATH", path);
+        env.put("HOME", scratch.toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("OPENBLAS_NUM_THREADS", "1"); // the library's products: one BLAS thread, as in the kernel
     }
 
     public Map<String, Assignment> assignments() {
@@ -255,6 +335,24 @@ public final class Grader implements AutoCloseable {
             }
         }
         List<Results.Exercise> results = new ArrayList<>();
+        Path work = null;
+        try {
+            work = submissionFolder();
+            try (RunnerProcess runner = runner(work)) {
+                runner.start(); // the JVM boots while the first exercise compiles
+                gradeExercises(a, byId, start, runner, work, notes, results);
+            }
+        } finally {
+            if (work != null) {
+                deleteTree(work);
+            }
+        }
+        double score = results.stream().mapToDouble(Results.Exercise::score).sum();
+        return new Results.Submission(student, file.toString(), a.name(), round(score), a.maxScore(), results, notes, null, seconds(start));
+    }
+
+    private void gradeExercises(Assignment a, Map<String, List<Notebook.Cell>> byId, long start, RunnerProcess runner,
+                                Path work, List<String> notes, List<Results.Exercise> results) {
         for (Assignment.Exercise x : a.exercises()) {
             List<Notebook.Cell> cells = byId.getOrDefault(x.id(), List.of());
             if (cells.size() > 1) {
@@ -271,7 +369,7 @@ public final class Grader implements AutoCloseable {
                         "exercise '" + x.id() + "' is missing: its cell was deleted or its nbgrader metadata removed", List.of(), "");
             }
             for (Notebook.Cell c : cells) {
-                Results.Exercise r = c.isCode() ? gradeExercise(a, x, c.source())
+                Results.Exercise r = c.isCode() ? gradeExercise(a, x, c.source(), runner, work)
                         : new Results.Exercise(x.id(), x.points(), 0, Results.Status.MISSING,
                         "exercise '" + x.id() + "' is no longer a code cell (it is " + c.type() + ")", List.of(), "");
                 if (best == null || r.score() > best.score()) {
@@ -280,8 +378,25 @@ public final class Grader implements AutoCloseable {
             }
             results.add(best);
         }
-        double score = results.stream().mapToDouble(Results.Exercise::score).sum();
-        return new Results.Submission(student, file.toString(), a.name(), round(score), a.maxScore(), results, notes, null, seconds(start));
+    }
+
+    /** A folder of its own for one submission's compiled exercises and its test JVM's scratch folder. */
+    private Path submissionFolder() {
+        try {
+            Path work = Files.createTempDirectory(root, "submission-");
+            Path scratch = Files.createDirectories(work.resolve("scratch"));
+            if (runAs != null) {
+                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setOwner(scratch, work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(runAs));
+            }
+            return work;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private RunnerProcess runner(Path work) {
+        return new RunnerProcess(runnerCommand(), work.resolve("scratch"), work.resolve("jvm.log"));
     }
 
     private Assignment identify(Notebook nb, Path file) {
@@ -308,24 +423,30 @@ public final class Grader implements AutoCloseable {
         return best;
     }
 
-    /** Compiles one exercise's code and runs its hidden tests in a fresh JVM. */
+    /** Compiles one exercise's code and runs its hidden tests in a test JVM of its own. */
     Results.Exercise gradeExercise(Assignment a, Assignment.Exercise x, String code) {
-        Path work = null;
+        Path work = submissionFolder();
+        try (RunnerProcess runner = runner(work)) {
+            return gradeExercise(a, x, code, runner, work);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** Compiles one exercise's code, checks what it uses, and runs its hidden tests in the submission's test JVM. */
+    private Results.Exercise gradeExercise(Assignment a, Assignment.Exercise x, String code, RunnerProcess runner, Path work) {
         try {
-            work = Files.createTempDirectory(root, "exercise-");
-            Path classes = Files.createDirectories(work.resolve("classes"));
-            Path scratch = Files.createDirectories(work.resolve("scratch"));
-            Path out = Files.createDirectories(work.resolve("out"));
-            if (runAs != null) {
-                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-                var user = work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(runAs);
-                Files.setOwner(scratch, user);
-                Files.setOwner(out, user);
-            }
+            Path classes = Files.createDirectories(Files.createTempDirectory(work, "exercise-").resolve("classes"));
             Path context = root.resolve("context").resolve(a.name()).resolve(x.id());
             List<Path> cp = new ArrayList<>(compileClasspath);
             cp.add(context);
-            List<Javac.Problem> problems = Javac.compile(List.of(sources.exercise(a, x, code)), cp, classes);
+            CompileWorker.Response compiled = compiler.get().compile(new CompileWorker.Request(a.name(), x.id(), code,
+                    cp.stream().map(Path::toString).toList(), classes.toString()), limits.compile());
+            if (compiled.failure() != null) {
+                return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
+                        "your code for '" + x.id() + "' could not be compiled: " + compiled.failure(), List.of(), "");
+            }
+            List<Javac.Problem> problems = compiled.problems();
             if (!problems.isEmpty()) {
                 String text = problems.stream().limit(5)
                         .map(p -> "line " + Math.max(1, p.line() - 1) + ": " + p.message().replace("\n", " "))
@@ -333,98 +454,66 @@ public final class Grader implements AutoCloseable {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
                         "your code for '" + x.id() + "' does not compile:\n" + text, List.of(), "");
             }
-            List<String> offLimits = OffLimits.violations(classes, x.offLimits(), 1);
+            Uses.Scan uses = Uses.of(classes);
+            List<String> forbidden = AllowList.defaults().with(List.of(PACKAGE_PATH + Sources.exerciseClass(x.id()),
+                    PACKAGE_PATH + Sources.contextClass(x.id()))).violations(uses, 1);
+            if (!forbidden.isEmpty()) {
+                return new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_ALLOWED,
+                        "your code for '" + x.id() + "' uses what graded code may not (files, processes, threads, reflection,"
+                                + " class loading, the JVM's controls, the environment, the grader's classes), so it was not run"
+                                + " and earns no points; keep to computation:\n" + forbidden.stream().limit(5).map(v -> "- " + v)
+                                .collect(Collectors.joining("\n")), List.of(), "");
+            }
+            List<String> offLimits = OffLimits.violations(uses, x.offLimits(), 1);
             if (!offLimits.isEmpty()) {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_ALLOWED,
                         "'" + x.id() + "' asks you to write this yourself, but your code uses library code this exercise"
                                 + " leaves to you, so it earns no points:\n" + offLimits.stream().limit(5).map(v -> "- " + v)
                                 .collect(Collectors.joining("\n")), List.of(), "");
             }
-            return run(a, x, classes, context, scratch, out);
+            RunnerProcess.Outcome outcome = runner.run(new ExerciseRunner.Request(testClasses.get(a.name()), x.id(),
+                    List.of(testsJar.toString(), context.toString(), classes.toString()), limits.outputBytes()), limits.exercise());
+            return score(a, x, outcome);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (work != null) {
-                deleteTree(work);
-            }
         }
     }
 
-    private Results.Exercise run(Assignment a, Assignment.Exercise x, Path classes, Path context, Path scratch, Path work)
-            throws IOException {
-        Path result = work.resolve("result.json");
-        List<String> command = new ArrayList<>();
-        if (runAs != null) {
-            command.addAll(List.of("runuser", "-u", runAs, "--"));
+    /**
+     * The exercise's score from a test report: each hidden test the grader knows of counts with its own weight, passed
+     * only if the report says so; names in the report the grader does not know count for nothing. So the score lies
+     * between 0 and the exercise's points, whatever a report says.
+     */
+    private Results.Exercise score(Assignment a, Assignment.Exercise x, RunnerProcess.Outcome outcome) {
+        if (outcome.report() == null) {
+            return new Results.Exercise(x.id(), x.points(), 0, outcome.failure(), outcome.detail(), List.of(), "");
         }
-        String cp = fixedClasspath() + java.io.File.pathSeparator + context + java.io.File.pathSeparator + classes;
-        command.add(javaExecutable);
-        if (classArchive != null) {
-            command.addAll(List.of("-XX:SharedArchiveFile=" + classArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        Map<String, ExerciseRunner.TestResult> reported = new HashMap<>();
+        for (ExerciseRunner.TestResult t : outcome.report().tests()) {
+            reported.putIfAbsent(t.method(), t);
         }
-        command.addAll(runnerOptions());
-        command.addAll(List.of("-cp", cp, ExerciseRunner.class.getName(), testClasses.get(a.name()), x.id(),
-                result.toString(), String.valueOf(limits.outputBytes())));
-        Path log = work.resolveSibling("jvm.log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(scratch.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
-        env.clear(); // nothing about the kit's location reaches the student's code
-        env.put("PATH", path);
-        env.put("HOME", scratch.toString());
-        env.put("LANG", "C.UTF-8");
-        env.put("OPENBLAS_NUM_THREADS", "1"); // the library's products: one BLAS thread, as in the kernel
-        Process p = pb.start();
-        boolean finished;
-        try {
-            finished = p.waitFor(limits.exercise().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
-        }
-        if (!finished) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new Results.Exercise(x.id(), x.points(), 0, Results.Status.TIMEOUT,
-                    "stopped after the time limit of " + limits.exercise().toSeconds() + " s: an infinite loop, or far too much work?",
-                    List.of(), "");
-        }
-        if (!Files.exists(result)) {
-            String jvm = Files.exists(log) ? tail(Files.readString(log), 600) : "";
-            String why = p.exitValue() == 0
-                    ? "your code ended the test JVM (System.exit or Runtime.halt) before the tests finished"
-                    : "the test JVM ended with exit code " + p.exitValue() + " before the tests finished"
-                    + " (System.exit, Runtime.halt, or a crash)";
-            return new Results.Exercise(x.id(), x.points(), 0, Results.Status.CRASHED, why + (jvm.isBlank() ? "" : ":\n" + jvm),
-                    List.of(), "");
-        }
-        ExerciseRunner.Report report = new Gson().fromJson(Files.readString(result, StandardCharsets.UTF_8), ExerciseRunner.Report.class);
         double total = 0;
         double passed = 0;
+        List<Results.TestResult> tests = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (ExerciseRunner.TestResult t : report.tests()) {
-            total += t.weight();
-            if (t.passed()) {
-                passed += t.weight();
-            } else {
-                failures.add("- " + t.name() + ": " + t.message());
+        for (TestSpec spec : testSpecs.get(a.name()).get(x.id())) {
+            ExerciseRunner.TestResult r = reported.get(spec.method());
+            boolean ok = r != null && r.passed();
+            String message = ok ? "" : r == null ? "did not run" : r.message();
+            total += spec.weight();
+            passed += ok ? spec.weight() : 0;
+            tests.add(new Results.TestResult(spec.name(), spec.weight(), ok, message));
+            if (!ok) {
+                failures.add("- " + spec.name() + ": " + message);
             }
-        }
-        if (report.tests().isEmpty()) {
-            throw new IllegalStateException("exercise '" + x.id() + "' of " + a.name() + " has no hidden tests");
         }
         double score = round(x.points() * passed / total);
         Results.Status status = passed == total ? Results.Status.PASSED : passed > 0 ? Results.Status.PARTIAL : Results.Status.FAILED;
-        String feedback = failures.isEmpty() ? "all " + report.tests().size() + " tests passed"
+        String feedback = failures.isEmpty() ? "all " + tests.size() + " tests passed"
                 : (int) Math.round(passed) + " of " + (int) Math.round(total) + " test weight passed:\n" + String.join("\n", failures);
+        ExerciseRunner.Report report = outcome.report();
         String output = report.output() + (report.outputDropped() > 0 ? "\n[... " + report.outputDropped() + " more bytes of output dropped]" : "");
-        return new Results.Exercise(x.id(), x.points(), score, status, feedback, report.tests(), output);
+        return new Results.Exercise(x.id(), x.points(), score, status, feedback, tests, output);
     }
 
     private static double round(double v) {
@@ -433,10 +522,6 @@ public final class Grader implements AutoCloseable {
 
     private static double seconds(long startNanos) {
         return Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
-    }
-
-    private static String tail(String s, int n) {
-        return s.length() <= n ? s.strip() : "..." + s.substring(s.length() - n).strip();
     }
 
     /** A jar of every file under {@code dir}. */
@@ -470,6 +555,7 @@ public final class Grader implements AutoCloseable {
 
     @Override
     public void close() {
+        compilers.forEach(CompilerProcess::close);
         deleteTree(root);
     }
 }

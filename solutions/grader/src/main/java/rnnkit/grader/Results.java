@@ -1,7 +1,6 @@
 package rnnkit.grader;
 
 import java.util.List;
-import rnnkit.grader.runner.ExerciseRunner.TestResult;
 
 /** What grading produces, per exercise and per submission. */
 public final class Results {
@@ -19,6 +18,10 @@ public final class Results {
     }
 
     /** One exercise: its score out of its points, why, each hidden test, and what the code printed. */
+    /** One hidden test: its name, its weight (from the grader's own reading of the tests), whether it passed, why not. */
+    public record TestResult(String name, double weight, boolean passed, String message) {
+    }
+
     public record Exercise(String id, double points, double score, Status status, String feedback,
                            List<TestResult> tests, String output) {
     }

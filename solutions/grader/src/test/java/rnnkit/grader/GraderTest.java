@@ -162,6 +162,29 @@ class GraderTest {
         }
     }
 
+    @Test
+    void everySolutionAndEveryMutationKeepsToWhatGradedCodeMayUse() throws IOException {
+        // the allow-list must not refuse honest code: the reference solutions and the plausible mistakes
+        List<String> refused = new ArrayList<>();
+        for (Assignment a : grader.assignments().values()) {
+            for (Assignment.Exercise x : a.exercises()) {
+                Results.Exercise e = grader.gradeExercise(a, x, x.solution());
+                if (e.status() == Results.Status.NOT_ALLOWED) {
+                    refused.add(a.name() + "/" + x.id() + " (solution): " + e.feedback());
+                }
+            }
+        }
+        for (Mutation m : mutations()) {
+            Assignment a = grader.assignments().get(m.notebook());
+            Assignment.Exercise x = a.exercises().stream().filter(e -> e.id().equals(m.exercise())).findFirst().orElseThrow();
+            Results.Exercise e = grader.gradeExercise(a, x, x.solution().replace(m.find(), m.replace()));
+            if (e.status() == Results.Status.NOT_ALLOWED) {
+                refused.add(m.notebook() + "/" + m.exercise() + " (mutation " + m.name() + "): " + e.feedback());
+            }
+        }
+        assertEquals(List.of(), refused);
+    }
+
     /** Replaces the solution region of an exercise with other code. */
     static String body(String cell, String code) {
         return cell.replaceAll("(?s)// BEGIN SOLUTION.*// END SOLUTION", java.util.regex.Matcher.quoteReplacement(code));
@@ -303,7 +326,7 @@ class GraderTest {
                 + "} catch (Exception e) { throw new RuntimeException(e); }");
         Map<String, String> named = Map.of("a call", "line 4: calls rnnkit.layers.SoftmaxCrossEntropy.softmax",
                 "a method reference", "line 3: refers to rnnkit.layers.SoftmaxCrossEntropy.softmax",
-                "reflection", "line 4: uses reflection");
+                "reflection", "line 4: calls java.lang.Class.forName");
         for (Map.Entry<String, String> w : ways.entrySet()) {
             Path file = variant(dir, "00-tour", "tour_softmax", cell -> body(cell, w.getValue()), w.getKey());
             Map<String, Results.Exercise> r = byId(grader.grade(file, w.getKey()));

@@ -2,16 +2,22 @@ package rnnkit.grader.runner;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -25,20 +31,32 @@ import rnnkit.grader.testkit.Graded;
 import rnnkit.ui.Check;
 
 /**
- * The child JVM that runs one exercise's hidden tests against a student's compiled code. It never runs in the
- * grader's process: the grader starts it with a class path of the library, the tests, the exercise's reference
- * context and the student's classes only, in a scratch folder, with a memory cap, and kills it when it runs over
- * its time. Whatever the student's code prints is kept up to a cap; the results go to a JSON file.
+ * The JVM that runs the hidden tests of one submission's exercises against the student's compiled code, one
+ * exercise after the other, each in a class loader of its own (the tests, the reference context and the student's
+ * classes). The grader starts it with the library, JUnit and this runner on its class path, in a scratch folder,
+ * with a memory cap, as an unprivileged user where there is one, and kills it when an exercise runs over its time.
  *
- * <pre>java ... rnnkit.grader.runner.ExerciseRunner TEST_CLASS GRADE_ID RESULT_FILE OUTPUT_CAP_BYTES</pre>
+ * <pre>java ... rnnkit.grader.runner.ExerciseRunner</pre>
+ *
+ * <p>Protocol, one line each: on standard input a secret token, then one {@link Request} (JSON) per exercise; on
+ * standard output, per request, the token, a space and its {@link Report} (JSON). Before any student code runs,
+ * {@code System.out}, {@code System.err} and {@code System.in} are replaced (what the student prints is captured,
+ * capped, into the report), so the real output stream and the token are out of reach of code that may only compute,
+ * which is all the grader lets through ({@code AllowList}). The grader trusts nothing else in the report: test
+ * weights and names come from its own reading of the hidden tests, and a test it expects but does not find here
+ * has failed.
  */
 public final class ExerciseRunner {
 
-    /** One test's outcome, as the grader reads it back. */
-    public record TestResult(String name, double weight, boolean passed, String message) {
+    /** One exercise to run: the test class, the exercise's grade id, what to load, and the output cap. */
+    public record Request(String testClass, String gradeId, List<String> classpath, int outputCap) {
     }
 
-    /** Everything the runner reports. */
+    /** One test's outcome: the test method's name, whether it passed, and the failure as a student should read it. */
+    public record TestResult(String method, boolean passed, String message) {
+    }
+
+    /** Everything the runner reports about one exercise. */
     public record Report(List<TestResult> tests, String output, long outputDropped) {
     }
 
@@ -46,60 +64,65 @@ public final class ExerciseRunner {
     }
 
     public static void main(String[] args) throws Exception {
-        String testClass = args[0];
-        String gradeId = args[1];
-        Path resultFile = Path.of(args[2]);
-        int cap = Integer.parseInt(args[3]);
+        PrintStream reports = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        BufferedReader requests = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String token = requests.readLine();
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        Check.verbose(false);
+        Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+        for (String line = requests.readLine(); line != null; line = requests.readLine()) {
+            Request request = gson.fromJson(line, Request.class);
+            Report report = run(request);
+            reports.println(token + " " + gson.toJson(report));
+        }
+        System.exit(0); // the grader closed our input; threads an exercise left behind must not keep this JVM alive
+    }
 
-        CappedOutput captured = new CappedOutput(cap);
+    /** Runs one exercise's tests with the student's output captured. */
+    static Report run(Request request) throws Exception {
+        CappedOutput captured = new CappedOutput(request.outputCap());
         PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
         System.setOut(capture);
         System.setErr(capture);
-        Check.verbose(false);
-
-        Class<?> tests = Class.forName(testClass);
-        List<Method> methods = new ArrayList<>();
-        for (Method m : tests.getDeclaredMethods()) {
-            Graded g = m.getAnnotation(Graded.class);
-            if (g != null && g.id().equals(gradeId)) {
-                methods.add(m);
-            }
+        List<URL> urls = new ArrayList<>();
+        for (String entry : request.classpath()) {
+            urls.add(Path.of(entry).toUri().toURL());
         }
         Map<String, TestResult> results = new ConcurrentHashMap<>();
-        Launcher launcher = LauncherFactory.create();
-        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
-        methods.forEach(m -> request.selectors(DiscoverySelectors.selectMethod(tests, m)));
-        LauncherDiscoveryRequest built = request.build();
-        launcher.execute(built, new TestExecutionListener() {
-            @Override
-            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-                if (!id.isTest() || id.getSource().isEmpty() || !(id.getSource().get() instanceof MethodSource)) {
-                    return;
+        List<Method> methods = new ArrayList<>();
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ExerciseRunner.class.getClassLoader())) {
+            Thread.currentThread().setContextClassLoader(loader);
+            Class<?> tests = Class.forName(request.testClass(), false, loader);
+            for (Method m : tests.getDeclaredMethods()) {
+                Graded g = m.getAnnotation(Graded.class);
+                if (g != null && g.id().equals(request.gradeId())) {
+                    methods.add(m);
                 }
-                MethodSource source = (MethodSource) id.getSource().get();
-                double weight = 1;
-                for (Method m : methods) {
-                    if (m.getName().equals(source.getMethodName())) {
-                        weight = m.getAnnotation(Graded.class).weight();
+            }
+            Launcher launcher = LauncherFactory.create();
+            LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request();
+            methods.forEach(m -> builder.selectors(DiscoverySelectors.selectMethod(tests, m)));
+            LauncherDiscoveryRequest built = builder.build();
+            launcher.execute(built, new TestExecutionListener() {
+                @Override
+                public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                    if (id.isTest() && id.getSource().isPresent() && id.getSource().get() instanceof MethodSource source) {
+                        boolean passed = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
+                        String message = result.getThrowable().map(ExerciseRunner::describe).orElse("");
+                        results.put(source.getMethodName(), new TestResult(source.getMethodName(), passed, message));
                     }
                 }
-                boolean passed = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
-                String message = result.getThrowable().map(ExerciseRunner::describe).orElse("");
-                results.put(source.getMethodName(), new TestResult(id.getDisplayName(), weight, passed, message));
-            }
-        });
+            });
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+            capture.flush();
+        }
         List<TestResult> ordered = new ArrayList<>();
         for (Method m : methods) {
-            TestResult r = results.get(m.getName());
-            ordered.add(r != null ? r : new TestResult(m.getName() + "()", m.getAnnotation(Graded.class).weight(), false,
-                    "did not run"));
+            ordered.add(results.getOrDefault(m.getName(), new TestResult(m.getName(), false, "did not run")));
         }
-        capture.flush();
-        Gson gson = new GsonBuilder().disableHtmlEscaping().create();
-        Path tmp = resultFile.resolveSibling(resultFile.getFileName() + ".tmp");
-        Files.writeString(tmp, gson.toJson(new Report(ordered, captured.text(), captured.dropped())), StandardCharsets.UTF_8);
-        Files.move(tmp, resultFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Runtime.getRuntime().halt(0); // threads the exercise left behind must not keep this JVM alive
+        return new Report(ordered, captured.text(), captured.dropped());
     }
 
     /** A failure as a student should read it: our assertion messages as they are, other errors named. */

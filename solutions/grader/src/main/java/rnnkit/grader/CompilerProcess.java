@@ -1,0 +1,103 @@
+package rnnkit.grader;
+
+import com.google.gson.Gson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link CompileWorker} process, seen from the grader: started on first use and kept for later compilations
+ * (javac warm, jars open), stopped and started anew when a compilation runs over its time or the worker dies.
+ * One per grading thread.
+ */
+final class CompilerProcess implements AutoCloseable {
+
+    private static final Object END = new Object();
+
+    private final List<String> command;
+    private final Path log;
+    private final Gson gson = new Gson();
+    private Process process;
+    private BlockingQueue<Object> lines;
+
+    CompilerProcess(List<String> command, Path log) {
+        this.command = command;
+        this.log = log;
+    }
+
+    /** Compiles; a time-out or a dead worker gives a response with the reason in {@code failure}. */
+    CompileWorker.Response compile(CompileWorker.Request request, Duration timeout) {
+        try {
+            start();
+            OutputStream in = process.getOutputStream();
+            in.write((gson.toJson(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            Object line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                stop();
+                return new CompileWorker.Response(List.of(), "compiling it took longer than " + timeout.toSeconds()
+                        + " s (deeply nested generic expressions make javac's type inference explode)");
+            }
+            if (line == END) {
+                stop();
+                return new CompileWorker.Response(List.of(), "the compiler's process ended on this code (out of memory?)");
+            }
+            return gson.fromJson((String) line, CompileWorker.Response.class);
+        } catch (IOException e) {
+            stop();
+            return new CompileWorker.Response(List.of(), "the compiler's process ended on this code");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            return new CompileWorker.Response(List.of(), "grading was interrupted");
+        }
+    }
+
+    private void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        stop();
+        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        lines = new LinkedBlockingQueue<>();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BlockingQueue<Object> queue = lines;
+        Thread reader = new Thread(() -> {
+            try {
+                for (String l = out.readLine(); l != null; l = out.readLine()) {
+                    queue.add(l);
+                }
+            } catch (IOException e) {
+                // killed
+            }
+            queue.add(END);
+        }, "compiler-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
