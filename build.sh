@@ -57,6 +57,9 @@ RNN course kit
                                      (options: --models rnn,lstm,gru --hidden 128,256,512 --threads 1,2
                                      --repeats 3); writes bench/results.csv. --notebooks: every solution
                                      notebook's real-Jupyter run time against its budget (bench/notebook_times.csv)
+  ./build.sh bench --grading [--students 300] [--jobs 2] [--seed 1]
+                                     grade a made-up class (every notebook per student, solutions with
+                                     mutations) and record the time in bench/grading.csv
   ./build.sh help                    this text
 EOF
 }
@@ -433,6 +436,13 @@ case "$cmd" in
     exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" "$main" "$@" ;;
   bench)
     [ -d bench ] || fail "'$cmd' needs the bench/ folder of the kit."
+    if [ "${1:-}" = --grading ]; then
+      shift
+      [ -f solutions/grader/pom.xml ] || fail "'bench --grading' grades a made-up class: it needs solutions/"
+      check_java
+      grader bench "$@"
+      exit $?
+    fi
     if [ "${1:-}" = --notebooks ]; then
       [ -d solutions/notebooks ] || fail "'bench --notebooks' times the solution notebooks: it needs solutions/"
       setup_if_needed

@@ -50,7 +50,11 @@ final class CompilerProcess implements AutoCloseable {
                 stop();
                 return new CompileWorker.Response(List.of(), "the compiler's process ended on this code (out of memory?)");
             }
-            return gson.fromJson((String) line, CompileWorker.Response.class);
+            CompileWorker.Response response = gson.fromJson((String) line, CompileWorker.Response.class);
+            if (response.failure() != null) {
+                stop(); // after a stack overflow inside javac the JDK's compiler is not to be trusted: a new worker
+            }
+            return response;
         } catch (IOException e) {
             stop();
             return new CompileWorker.Response(List.of(), "the compiler's process ended on this code");

@@ -55,6 +55,8 @@ public final class Grader implements AutoCloseable {
     private final Path runtime;
     private final Path tests;
     private final Path testsJar;
+    private final String testsBase64;
+    private final Map<String, Map<String, String>> contexts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Limits limits;
     private final Sources sources = new Sources();
     private final Map<String, Assignment> assignments = new LinkedHashMap<>();
@@ -117,7 +119,7 @@ public final class Grader implements AutoCloseable {
         }
         this.compileClasspath = jars;
         if (runAs != null) {
-            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         }
 
         try (Stream<Path> files = Files.list(kit.resolve("solutions/notebooks"))) {
@@ -149,10 +151,12 @@ public final class Grader implements AutoCloseable {
             throw new IllegalStateException("the hidden tests do not compile: " + problems);
         }
         jar(tests, testsJar);
+        this.testsBase64 = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(testsJar));
         findTestClasses(reference);
-        if (runAs != null) { // the test JVMs need the tests jar and the contexts, never the reference solutions
-            Files.setPosixFilePermissions(reference, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            Files.setPosixFilePermissions(tests, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        if (runAs != null) { // the test JVMs get the tests over their input; they need the contexts, never the solutions
+            for (Path p : List.of(reference, tests, testsJar)) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+            }
         }
         this.classArchive = archiveRunnerClasses();
         Runtime.getRuntime().addShutdownHook(new Thread(this::close)); // also when the grader is stopped
@@ -176,6 +180,9 @@ public final class Grader implements AutoCloseable {
                     }
                 }
             }
+        }
+        if (runAs != null && Files.isDirectory(root.resolve("context"))) { // they reach the test JVMs over their input
+            Files.setPosixFilePermissions(root.resolve("context"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
     }
 
@@ -249,9 +256,9 @@ public final class Grader implements AutoCloseable {
                     "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
             command.addAll(runnerOptions());
             command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName()));
-            try (RunnerProcess trial = new RunnerProcess(command, scratch, scratch.resolve("jvm.log"))) {
+            try (RunnerProcess trial = new RunnerProcess(command, scratch, scratch.resolve("jvm.log"), testsBase64)) {
                 trial.run(new ExerciseRunner.Request(any.getValue(), exercise.id(),
-                        List.of(testsJar.toString(), root.resolve("reference").toString()), 1024), Duration.ofSeconds(60));
+                        List.of(root.resolve("reference").toString()), Map.of(), 1024), Duration.ofSeconds(60));
                 trial.finish(Duration.ofSeconds(60));
             }
             return Files.exists(archive) ? archive : null;
@@ -306,6 +313,33 @@ public final class Grader implements AutoCloseable {
 
     /** Grades one submission; never throws for anything wrong with the submission itself. */
     public Results.Submission grade(Path file, String student) {
+        try (Session session = new Session()) {
+            return grade(file, student, session);
+        }
+    }
+
+    /**
+     * One student's test JVM and scratch folder, for the notebooks of their course graded one after the other (one
+     * JVM start instead of one per notebook). Nothing in it is shared with another student's session.
+     */
+    public final class Session implements AutoCloseable {
+        private final Path work = submissionFolder();
+        private final RunnerProcess runner = runner(work);
+
+        @Override
+        public void close() {
+            runner.close();
+            deleteTree(work);
+        }
+    }
+
+    /** A session for one student's notebooks ({@link #grade(Path, String, Session)}). */
+    public Session session() {
+        return new Session();
+    }
+
+    /** Grades one notebook of a student in the student's session; never throws for anything wrong with the submission. */
+    public Results.Submission grade(Path file, String student, Session session) {
         long start = System.nanoTime();
         Notebook nb;
         try {
@@ -337,11 +371,14 @@ public final class Grader implements AutoCloseable {
         List<Results.Exercise> results = new ArrayList<>();
         Path work = null;
         try {
-            work = submissionFolder();
-            try (RunnerProcess runner = runner(work)) {
-                runner.start(); // the JVM boots while the first exercise compiles
-                gradeExercises(a, byId, start, runner, work, notes, results);
+            work = Files.createTempDirectory(session.work, "notebook-");
+            if (runAs != null) {
+                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
             }
+            session.runner.start(); // the JVM boots (if it is not running yet) while the exercises compile
+            gradeExercises(a, nb, byId, start, session.runner, work, notes, results);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             if (work != null) {
                 deleteTree(work);
@@ -351,8 +388,21 @@ public final class Grader implements AutoCloseable {
         return new Results.Submission(student, file.toString(), a.name(), round(score), a.maxScore(), results, notes, null, seconds(start));
     }
 
-    private void gradeExercises(Assignment a, Map<String, List<Notebook.Cell>> byId, long start, RunnerProcess runner,
+    private void gradeExercises(Assignment a, Notebook nb, Map<String, List<Notebook.Cell>> byId, long start, RunnerProcess runner,
                                 Path work, List<String> notes, List<Results.Exercise> results) {
+        // Every exercise cell of the notebook compiles in one request (and one javac run) while the test JVM boots.
+        List<CompileWorker.Unit> units = new ArrayList<>();
+        Map<Notebook.Cell, Integer> unitOf = new java.util.IdentityHashMap<>();
+        for (Assignment.Exercise x : a.exercises()) {
+            for (Notebook.Cell c : byId.getOrDefault(x.id(), List.of())) {
+                if (c.isCode()) {
+                    unitOf.put(c, units.size());
+                    units.add(new CompileWorker.Unit(x.id(), c.source(), helperCells(a, nb, c),
+                            work.resolve("exercise-" + units.size()).resolve("classes").toString()));
+                }
+            }
+        }
+        List<CompileWorker.Compiled> compiled = compile(a, units, work);
         for (Assignment.Exercise x : a.exercises()) {
             List<Notebook.Cell> cells = byId.getOrDefault(x.id(), List.of());
             if (cells.size() > 1) {
@@ -369,9 +419,14 @@ public final class Grader implements AutoCloseable {
                         "exercise '" + x.id() + "' is missing: its cell was deleted or its nbgrader metadata removed", List.of(), "");
             }
             for (Notebook.Cell c : cells) {
-                Results.Exercise r = c.isCode() ? gradeExercise(a, x, c.source(), runner, work)
-                        : new Results.Exercise(x.id(), x.points(), 0, Results.Status.MISSING,
-                        "exercise '" + x.id() + "' is no longer a code cell (it is " + c.type() + ")", List.of(), "");
+                Results.Exercise r;
+                if (c.isCode()) {
+                    int u = unitOf.get(c);
+                    r = withNotes(gradeCompiled(a, x, compiled.get(u), Path.of(units.get(u).out()), runner), compiled.get(u).notes());
+                } else {
+                    r = new Results.Exercise(x.id(), x.points(), 0, Results.Status.MISSING,
+                            "exercise '" + x.id() + "' is no longer a code cell (it is " + c.type() + ")", List.of(), "");
+                }
                 if (best == null || r.score() > best.score()) {
                     best = r;
                 }
@@ -380,13 +435,88 @@ public final class Grader implements AutoCloseable {
         }
     }
 
+    /**
+     * The cells of the student's notebook before {@code cell} whose declarations the exercise may use as helpers, as
+     * the notebook's JShell has them when the cell runs: the student's own cells and the exercise cells.
+     */
+    private static List<Sources.HelperCell> helperCells(Assignment a, Notebook nb, Notebook.Cell cell) {
+        List<Sources.HelperCell> out = new ArrayList<>();
+        for (Notebook.Cell c : nb.cells()) {
+            if (c.index() >= cell.index()) {
+                break;
+            }
+            if (!c.isCode()) {
+                continue;
+            }
+            if (c.isLocked() && !c.isExercise()) { // read-only cells count as their originals
+                a.locked().stream().filter(l -> l.id().equals(c.gradeId()) && l.type().equals("code")).findFirst()
+                        .ifPresent(l -> out.add(new Sources.HelperCell(c.index() + 1, l.source(), null)));
+                continue;
+            }
+            boolean exercise = c.gradeId() != null && a.exercises().stream().anyMatch(x -> x.id().equals(c.gradeId()));
+            out.add(new Sources.HelperCell(c.index() + 1, c.source(), exercise ? c.gradeId() : null));
+        }
+        return out;
+    }
+
+    /**
+     * Compiles units in the submission's compile worker: all at once, and when that fails (a time-out, a compiler
+     * crash), one at a time, so that only the unit that makes the compiler fail loses its points.
+     */
+    private List<CompileWorker.Compiled> compile(Assignment a, List<CompileWorker.Unit> units, Path work) {
+        if (units.isEmpty()) {
+            return List.of();
+        }
+        List<String> classpath = new ArrayList<>(compileClasspath.stream().map(Path::toString).toList());
+        for (Assignment.Exercise x : a.exercises()) {
+            classpath.add(root.resolve("context").resolve(a.name()).resolve(x.id()).toString());
+        }
+        CompileWorker.Response all = compiler.get().compile(new CompileWorker.Request(a.name(), units, classpath,
+                work.resolve("batch").toString()), limits.compile());
+        if (all.failure() == null || units.size() == 1) {
+            return all.failure() == null ? all.units() : List.of(new CompileWorker.Compiled(List.of(), List.of(), all.failure()));
+        }
+        List<CompileWorker.Compiled> out = new ArrayList<>();
+        for (CompileWorker.Unit u : units) {
+            CompileWorker.Response one = compiler.get().compile(new CompileWorker.Request(a.name(), List.of(u), classpath,
+                    work.resolve("batch").toString()), limits.compile());
+            out.add(one.failure() == null ? one.units().get(0) : new CompileWorker.Compiled(List.of(), List.of(), one.failure()));
+        }
+        return out;
+    }
+
+    /** The reference context of an exercise (class name to bytes in base64), for its test JVM. */
+    private Map<String, String> contextClasses(Assignment a, Assignment.Exercise x) {
+        return contexts.computeIfAbsent(a.name() + "/" + x.id(), k -> {
+            Map<String, String> out = new HashMap<>();
+            Path dir = root.resolve("context").resolve(a.name()).resolve(x.id()).resolve(Sources.PACKAGE);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    out.put(Sources.PACKAGE + "." + f.getFileName().toString().replaceFirst("\\.class$", ""),
+                            java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(f)));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out;
+        });
+    }
+
+    private static Results.Exercise withNotes(Results.Exercise r, List<String> notes) {
+        if (notes.isEmpty()) {
+            return r;
+        }
+        return new Results.Exercise(r.id(), r.points(), r.score(), r.status(), String.join("\n", notes) + "\n" + r.feedback(), r.tests(), r.output());
+    }
+
     /** A folder of its own for one submission's compiled exercises and its test JVM's scratch folder. */
     private Path submissionFolder() {
         try {
             Path work = Files.createTempDirectory(root, "submission-");
             Path scratch = Files.createDirectories(work.resolve("scratch"));
             if (runAs != null) {
-                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                // the test JVM finds its folders by their (random) names; it cannot list those of other submissions
+                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
                 Files.setOwner(scratch, work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(runAs));
             }
             return work;
@@ -396,7 +526,7 @@ public final class Grader implements AutoCloseable {
     }
 
     private RunnerProcess runner(Path work) {
-        return new RunnerProcess(runnerCommand(), work.resolve("scratch"), work.resolve("jvm.log"));
+        return new RunnerProcess(runnerCommand(), work.resolve("scratch"), work.resolve("jvm.log"), testsBase64);
     }
 
     private Assignment identify(Notebook nb, Path file) {
@@ -423,25 +553,22 @@ public final class Grader implements AutoCloseable {
         return best;
     }
 
-    /** Compiles one exercise's code and runs its hidden tests in a test JVM of its own. */
+    /** Compiles one exercise's code (no helpers) and runs its hidden tests in a test JVM of its own. */
     Results.Exercise gradeExercise(Assignment a, Assignment.Exercise x, String code) {
         Path work = submissionFolder();
         try (RunnerProcess runner = runner(work)) {
-            return gradeExercise(a, x, code, runner, work);
+            CompileWorker.Unit unit = new CompileWorker.Unit(x.id(), code, List.of(), work.resolve("exercise").resolve("classes").toString());
+            CompileWorker.Compiled compiled = compile(a, List.of(unit), work).get(0);
+            return withNotes(gradeCompiled(a, x, compiled, Path.of(unit.out()), runner), compiled.notes());
         } finally {
             deleteTree(work);
         }
     }
 
-    /** Compiles one exercise's code, checks what it uses, and runs its hidden tests in the submission's test JVM. */
-    private Results.Exercise gradeExercise(Assignment a, Assignment.Exercise x, String code, RunnerProcess runner, Path work) {
+    /** Checks what a compiled exercise uses, and runs its hidden tests in the submission's test JVM. */
+    private Results.Exercise gradeCompiled(Assignment a, Assignment.Exercise x, CompileWorker.Compiled compiled, Path classes,
+                                           RunnerProcess runner) {
         try {
-            Path classes = Files.createDirectories(Files.createTempDirectory(work, "exercise-").resolve("classes"));
-            Path context = root.resolve("context").resolve(a.name()).resolve(x.id());
-            List<Path> cp = new ArrayList<>(compileClasspath);
-            cp.add(context);
-            CompileWorker.Response compiled = compiler.get().compile(new CompileWorker.Request(a.name(), x.id(), code,
-                    cp.stream().map(Path::toString).toList(), classes.toString()), limits.compile());
             if (compiled.failure() != null) {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
                         "your code for '" + x.id() + "' could not be compiled: " + compiled.failure(), List.of(), "");
@@ -454,6 +581,7 @@ public final class Grader implements AutoCloseable {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
                         "your code for '" + x.id() + "' does not compile:\n" + text, List.of(), "");
             }
+            Files.createDirectories(classes);
             Uses.Scan uses = Uses.of(classes);
             List<String> forbidden = AllowList.defaults().with(List.of(PACKAGE_PATH + Sources.exerciseClass(x.id()),
                     PACKAGE_PATH + Sources.contextClass(x.id()))).violations(uses, 1);
@@ -472,7 +600,7 @@ public final class Grader implements AutoCloseable {
                                 .collect(Collectors.joining("\n")), List.of(), "");
             }
             RunnerProcess.Outcome outcome = runner.run(new ExerciseRunner.Request(testClasses.get(a.name()), x.id(),
-                    List.of(testsJar.toString(), context.toString(), classes.toString()), limits.outputBytes()), limits.exercise());
+                    List.of(classes.toString()), contextClasses(a, x), limits.outputBytes()), limits.exercise());
             return score(a, x, outcome);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -89,6 +89,8 @@ public final class Main {
                 System.out.println("wrote the Gradescope autograder " + target);
                 return 0;
             }
+            case "bench":
+                return bench(kit, o);
             case "autograde":
                 return Gradescope.autograde(kit, Path.of(o.value("--root", "/autograder")));
             default:
@@ -117,24 +119,7 @@ public final class Main {
         if (feedback && out == null) {
             throw new UsageException("--feedback needs --out DIR, where the feedback notebooks go");
         }
-        List<Results.Submission> results = new ArrayList<>();
-        try (Grader grader = new Grader(kit, limits)) {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
-            Map<String, Future<Results.Submission>> futures = new LinkedHashMap<>();
-            for (Map.Entry<String, Path> e : submissions.entrySet()) {
-                futures.put(e.getKey(), pool.submit(() -> gradeOne(grader, e.getKey(), e.getValue(), out, force, feedback)));
-            }
-            try (ProgressBar bar = ProgressBar.start("grading", futures.size()).unit("submission")) {
-                for (Future<Results.Submission> f : futures.values()) {
-                    results.add(f.get());
-                    bar.step();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("grading failed: " + e, e);
-            } finally {
-                pool.shutdownNow();
-            }
-        }
+        List<Results.Submission> results = gradeBatch(kit, limits, submissions, jobs, out, force, feedback);
         switch (format) {
             case "json":
                 System.out.print(Reports.json(results));
@@ -164,13 +149,76 @@ public final class Main {
         return 0;
     }
 
-    private static Results.Submission gradeOne(Grader grader, String student, Path file, Path out, boolean force,
-                                               boolean feedback) throws IOException {
+    /** Grades submissions (student id to file), {@code jobs} students at a time, with a progress bar on the console. */
+    static List<Results.Submission> gradeBatch(Path kit, Grader.Limits limits, Map<String, Path> submissions, int jobs, Path out,
+                                               boolean force, boolean feedback) throws IOException {
+        // A student's notebooks (the files of one folder) share one test JVM, one after the other; students in parallel.
+        Map<String, List<Map.Entry<String, Path>>> byStudent = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : submissions.entrySet()) {
+            int slash = e.getKey().lastIndexOf('/');
+            byStudent.computeIfAbsent(slash < 0 ? e.getKey() : e.getKey().substring(0, slash), k -> new ArrayList<>()).add(e);
+        }
+        List<Results.Submission> results = new ArrayList<>();
+        try (Grader grader = new Grader(kit, limits)) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
+            List<Future<List<Results.Submission>>> futures = new ArrayList<>();
+            for (List<Map.Entry<String, Path>> files : byStudent.values()) {
+                futures.add(pool.submit(() -> {
+                    List<Results.Submission> graded = new ArrayList<>();
+                    try (Grader.Session session = grader.session()) {
+                        for (Map.Entry<String, Path> e : files) {
+                            graded.add(gradeOne(grader, session, e.getKey(), e.getValue(), out, force, feedback));
+                        }
+                    }
+                    return graded;
+                }));
+            }
+            try (ProgressBar bar = ProgressBar.start("grading", submissions.size()).unit("submission")) {
+                for (Future<List<Results.Submission>> f : futures) {
+                    List<Results.Submission> graded = f.get();
+                    results.addAll(graded);
+                    bar.step(graded.size());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("grading failed: " + e, e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return results;
+    }
+
+    /** {@code bench --students N --jobs J --seed S}: grades a made-up class (GradingBench) and records the time. */
+    private static int bench(Path kit, Options o) throws IOException {
+        int students = o.number("--students", 300);
+        int jobs = o.number("--jobs", 2);
+        Path dir = Files.createTempDirectory("rnnkit-class-");
+        try {
+            int notebooks = GradingBench.makeClass(kit, dir.resolve("class"), students, o.number("--seed", 1));
+            System.out.println("made " + students + " students' full courses (" + notebooks + " notebooks) in " + dir.resolve("class"));
+            long start = System.nanoTime();
+            List<Results.Submission> results = gradeBatch(kit, Grader.Limits.defaults(), submissions(List.of(dir.resolve("class").toString())),
+                    jobs, dir.resolve("out"), false, false);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int exercises = results.stream().mapToInt(r -> r.exercises().size()).sum();
+            long errors = results.stream().filter(r -> r.error() != null).count();
+            long full = results.stream().filter(r -> r.score() == r.maxScore()).count();
+            GradingBench.record(kit, students, notebooks, exercises, jobs, seconds);
+            System.out.printf(java.util.Locale.ROOT, "graded %d notebooks (%d exercises; %d with full marks, %d errors) in %.1f s with --jobs %d:"
+                    + " %.2f s per student; recorded in bench/grading.csv%n", results.size(), exercises, full, errors, seconds, jobs, seconds / students);
+            return errors == 0 ? 0 : 1;
+        } finally {
+            Grader.deleteTree(dir);
+        }
+    }
+
+    private static Results.Submission gradeOne(Grader grader, Grader.Session session, String student, Path file, Path out,
+                                               boolean force, boolean feedback) throws IOException {
         Path saved = out == null ? null : out.resolve(fileName(student) + ".json");
         if (saved != null && !force && Files.exists(saved)) {
             return Reports.fromJson(Files.readString(saved)); // graded by an earlier run: resume
         }
-        Results.Submission s = grader.grade(file, student);
+        Results.Submission s = grader.grade(file, student, session);
         if (saved != null) {
             Reports.write(saved, Reports.json(s));
             if (feedback && s.error() == null) {
@@ -189,7 +237,14 @@ public final class Main {
                 try (Stream<Path> files = Files.walk(p)) {
                     for (Path f : files.filter(f -> f.toString().endsWith(".ipynb") && !f.toString().contains(".ipynb_checkpoints")
                             && !f.toString().endsWith(".feedback.ipynb")).sorted().collect(Collectors.toList())) {
-                        out.put(p.relativize(f).toString().replaceFirst("\\.ipynb$", ""), f);
+                        String id = p.relativize(f).toString().replaceFirst("\\.ipynb$", "");
+                        if (out.containsKey(id) && p.toAbsolutePath().getFileName() != null) {
+                            id = p.toAbsolutePath().getFileName() + "/" + id; // two folders with the same names in them
+                        }
+                        for (int n = 2; out.containsKey(id); n++) {
+                            id = id.replaceFirst("~\\d+$", "") + "~" + n;
+                        }
+                        out.put(id, f);
                     }
                 }
             } else if (Files.isRegularFile(p)) {
@@ -219,7 +274,7 @@ public final class Main {
         final Map<String, String> values = new LinkedHashMap<>();
         final List<String> flags = new ArrayList<>();
         private static final List<String> WITH_VALUE = List.of("--kit", "--out", "--format", "--jobs", "--timeout",
-                "--submission-timeout", "--root");
+                "--submission-timeout", "--root", "--students", "--seed");
         private static final List<String> FLAGS = List.of("--force", "--feedback", "--bundle");
 
         static Options parse(String[] args) {

@@ -25,6 +25,15 @@ public final class Release {
     private Release() {
     }
 
+    /** At the top of every student notebook with exercises: what the grader counts (README, "Grading"). */
+    static final String GRADING_NOTE = String.join("\n",
+            "> **How the exercises are graded.** Hidden tests call what each exercise cell *defines* (its methods, classes and",
+            "> constants); statements in it, such as prints and checks, are not graded. Helpers you write in a cell of your own, or",
+            "> next to an earlier answer, count when they are defined *above* the exercise that uses them, as they do when you run",
+            "> the notebook from the top. An exercise is graded with the course's own answers to the exercises before it, so a",
+            "> mistake costs only its own exercise. Graded code may only compute: an exercise that uses files, processes, threads,",
+            "> reflection, the network or `System.exit` earns nothing, and the feedback names the call and its line.");
+
     /** The student version of one solution notebook. */
     public static Notebook studentVersion(Notebook solution, String name) {
         Notebook nb = solution.copy();
@@ -44,6 +53,12 @@ public final class Release {
                 c.nbgrader().addProperty("checksum", Assignment.checksum(c.type(), c.source()));
             }
             kept.add(c);
+        }
+        if (kept.stream().anyMatch(Notebook.Cell::isExercise) && !kept.isEmpty()) {
+            Notebook.Cell note = Notebook.Cell.markdown(GRADING_NOTE);
+            note.metadata().addProperty("editable", false);
+            note.metadata().addProperty("deletable", false);
+            kept.add(1, note); // under the title and introduction
         }
         nb.setCells(kept);
         JsonObject meta = new JsonObject();

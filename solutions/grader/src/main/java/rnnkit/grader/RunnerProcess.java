@@ -21,7 +21,8 @@ import rnnkit.grader.runner.ExerciseRunner;
  * One submission's test JVM ({@link ExerciseRunner}), seen from the grader: started once and reused for the
  * submission's exercises, restarted after one that runs over its time or ends the JVM. Reports come back on the
  * JVM's standard output behind a secret token that the grader hands over on its standard input and that student
- * code, which may only compute, never sees; every other line is ignored, and lines are read with a length cap.
+ * code, which may only compute, never sees; every other line is ignored, and lines are read with a length cap. The
+ * hidden tests go the same way, as bytes, so that no file the JVM can read holds them.
  */
 final class RunnerProcess implements AutoCloseable {
 
@@ -35,15 +36,18 @@ final class RunnerProcess implements AutoCloseable {
     private final List<String> command;
     private final Path directory;
     private final Path log;
+    private final String tests;
     private final Gson gson = new Gson();
     private Process process;
     private String token;
     private BlockingQueue<Object> lines;
 
-    RunnerProcess(List<String> command, Path directory, Path log) {
+    /** {@code tests}: the hidden tests' jar in base64, handed over on standard input (it is no file the JVM may read). */
+    RunnerProcess(List<String> command, Path directory, Path log, String tests) {
         this.command = command;
         this.directory = directory;
         this.log = log;
+        this.tests = tests;
     }
 
     /** Starts the JVM now (it boots while the first exercise compiles); a no-op when one is running. */
@@ -65,6 +69,7 @@ final class RunnerProcess implements AutoCloseable {
             reader.setDaemon(true);
             reader.start();
             send(token);
+            send(tests);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the test JVM: " + e.getMessage(), e);
         }

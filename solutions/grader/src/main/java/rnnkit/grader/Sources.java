@@ -1,10 +1,18 @@
 package rnnkit.grader;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.JShell;
+import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SourceCodeAnalysis;
 import rnnkit.kernel.Snippets;
@@ -19,6 +27,12 @@ import rnnkit.kernel.Snippets;
  * solutions of the exercises before X (so that a mistake in an earlier exercise does not cost X), and
  * {@code Ex_X extends Ctx_X}, holding the code of X's cell. The cell keeps its line numbers one line down (the
  * file's header is line 1), so a compile error or a stack trace at line n of the file is line n - 1 of the cell.
+ *
+ * <p>Helpers: what the student declared in cells of their own before X, or in earlier exercise cells besides what
+ * those exercises ask for, is in the notebook's JShell when X runs, so X may use it. Such declarations go into
+ * {@code Ex_X} after the cell's code (so the cell's line numbers stay), but only those javac asks for (a symbol it
+ * cannot find otherwise), directly or through other helpers: a helper no exercise needs can neither break nor help it,
+ * and a variable of the notebook never replaces a parameter of the same name.
  */
 final class Sources {
 
@@ -27,12 +41,44 @@ final class Sources {
             "^(?:\\s|//[^\\n]*\\n|/\\*(?s:.*?)\\*/|@[\\w.]+(?:\\([^)]*\\))?)*"
                     + "(?:(?:public|protected|private|final|abstract|synchronized|strictfp|sealed|non-sealed)\\s+)*static\\b");
 
-    private final JShell jshell = JShell.builder().executionEngine("local").build();
-    private final SourceCodeAnalysis analysis = jshell.sourceCodeAnalysis();
+    private JShell jshell = JShell.builder().executionEngine("local").build();
+    private SourceCodeAnalysis analysis = jshell.sourceCodeAnalysis();
 
-    /** A class's source. */
-    record Generated(String className, String code) {
+    /** A class's source; for an exercise class, where each helper declaration is in it (lines of the file). */
+    record Generated(String className, String code, List<Placed> helpers) {
+        Generated(String className, String code) {
+            this(className, code, List.of());
+        }
     }
+
+    /**
+     * A cell of the student's notebook before the exercise: its position (1 = the first cell), code, and grade id
+     * when it is an exercise cell (whose graded declarations are not helpers: later exercises get the reference's).
+     */
+    record HelperCell(int cell, String code, String exercise) {
+    }
+
+    /**
+     * A declaration a helper cell makes: its name, what makes it the same declaration as another (kind, name,
+     * parameter types), its source as a class member, the imports of its cell, and where it is (cell, first line).
+     */
+    record Declaration(String name, String key, String member, Set<String> imports, int cell, int line) {
+        /** How feedback names it. */
+        String describe() {
+            return "'" + name + "' (cell " + cell + " of the notebook, line " + line + ")";
+        }
+    }
+
+    /** A helper declaration in a generated class, from line {@code first} to line {@code last} of the file. */
+    record Placed(Declaration declaration, int first, int last) {
+    }
+
+    /** The name of a method or class declaration, from its first line. */
+    private static final Pattern BROKEN_DECLARATION = Pattern.compile("^(?:\\s|//[^\\n]*\\n|/\\*(?s:.*?)\\*/|@\\w+)*"
+            + "(?:(?:public|private|protected|static|final|abstract)\\s+)*(?:(?:class|record|interface|enum)\\s+([A-Za-z_$][\\w$]*)"
+            + "|[\\w$.<>\\[\\], ?]+?\\s+([A-Za-z_$][\\w$]*)\\s*\\()");
+    private final Map<String, Set<String>> contextImports = new HashMap<>();
+    private final Map<String, Set<String>> referenceNames = new HashMap<>();
 
     static String contextClass(String gradeId) {
         return "Ctx_" + identifier(gradeId);
@@ -64,16 +110,112 @@ final class Sources {
     }
 
     /** Ex_X from the code of X's cell (a student's, or the reference solution). */
-    synchronized Generated exercise(Assignment a, Assignment.Exercise x, String cellCode) {
-        Set<String> imports = new LinkedHashSet<>();
-        for (String cell : a.codeBefore(x.cell())) {
-            imports.addAll(imports(cell));
-        }
+    Generated exercise(Assignment a, Assignment.Exercise x, String cellCode) {
+        return exercise(a, x, cellCode, List.of());
+    }
+
+    /** Ex_X from the code of X's cell and the helper declarations it uses (see {@link #helpers}). */
+    synchronized Generated exercise(Assignment a, Assignment.Exercise x, String cellCode, List<Declaration> helpers) {
+        Set<String> imports = new LinkedHashSet<>(contextImports.computeIfAbsent(a.name() + "/" + x.id(), k -> {
+            Set<String> before = new LinkedHashSet<>();
+            for (String cell : a.codeBefore(x.cell())) {
+                before.addAll(imports(cell));
+            }
+            return before;
+        }));
         imports.addAll(imports(cellCode));
+        helpers.forEach(h -> imports.addAll(h.imports()));
         String name = exerciseClass(x.id());
         // All on line 1, so that the cell's line k is the file's line k + 1.
         String header = header(imports).replace('\n', ' ') + "public final class " + name + " extends " + contextClass(x.id()) + " {\n";
-        return new Generated(name, header + body(cellCode) + "\n}\n");
+        StringBuilder code = new StringBuilder(header).append(body(cellCode)).append('\n');
+        int line = (int) code.chars().filter(c -> c == '\n').count() + 1;
+        List<Placed> placed = new ArrayList<>();
+        for (Declaration h : helpers) {
+            int lines = (int) h.member().chars().filter(c -> c == '\n').count() + 1;
+            code.append(h.member()).append('\n');
+            placed.add(new Placed(h, line, line + lines - 1));
+            line += lines;
+        }
+        return new Generated(name, code.append("}\n").toString(), placed);
+    }
+
+    /**
+     * The helper declarations exercise code may use: every declaration of the cells before it, the latest of each
+     * name and signature (as JShell keeps them), minus what the exercise's own cell declares and minus the graded
+     * declarations of earlier exercise cells (those come from the reference solutions), in notebook order.
+     */
+    synchronized List<Declaration> helpers(Assignment a, String cellCode, List<HelperCell> cells) {
+        Map<String, Declaration> latest = new LinkedHashMap<>();
+        for (HelperCell c : cells) {
+            Set<String> graded = c.exercise() == null ? Set.of() : referenceNames(a, c.exercise());
+            for (Declaration d : declarations(c)) {
+                if (!graded.contains(d.name())) {
+                    latest.remove(d.key());
+                    latest.put(d.key(), d);
+                }
+            }
+        }
+        for (Declaration d : declarations(new HelperCell(0, cellCode, null))) {
+            latest.remove(d.key());
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    /** The names a reference solution declares: what its exercise is graded on. */
+    private Set<String> referenceNames(Assignment a, String exercise) {
+        return referenceNames.computeIfAbsent(a.name() + "/" + exercise, k -> {
+            Set<String> names = new HashSet<>();
+            a.exercises().stream().filter(e -> e.id().equals(exercise)).findFirst()
+                    .ifPresent(e -> declarations(new HelperCell(0, e.solution(), null)).forEach(d -> names.add(d.name())));
+            return names;
+        });
+    }
+
+    /** The declarations (methods, classes, variables) of a cell, each as a static class member. */
+    private List<Declaration> declarations(HelperCell c) {
+        try {
+            return declarationsOf(c);
+        } catch (StackOverflowError | InternalError e) {
+            // a cell nested too deeply to parse (an attack on an earlier exercise): it offers no helpers, and JShell,
+            // whose parser it broke, starts anew
+            jshell.close();
+            jshell = JShell.builder().executionEngine("local").build();
+            analysis = jshell.sourceCodeAnalysis();
+            return List.of();
+        }
+    }
+
+    private List<Declaration> declarationsOf(HelperCell c) {
+        List<Declaration> out = new ArrayList<>();
+        Set<String> imports = imports(c.code());
+        for (Snippets.Snippet s : Snippets.split(analysis, c.code(), 0, c.code().length())) {
+            List<Snippet> parsed = analysis.sourceToSnippets(s.source());
+            String name;
+            String key;
+            if (!parsed.isEmpty() && parsed.get(0) instanceof DeclarationSnippet d
+                    && (d.kind() == Snippet.Kind.METHOD || d.kind() == Snippet.Kind.TYPE_DECL || d.kind() == Snippet.Kind.VAR)) {
+                name = d.name();
+                key = d.kind() + " " + d.name() + (d instanceof MethodSnippet m ? "(" + m.parameterTypes() + ")" : "");
+            } else {
+                // A declaration that does not parse: kept under its name, so that an exercise that needs it is told why.
+                Matcher m = BROKEN_DECLARATION.matcher(s.source());
+                if (kind(s) != Snippet.Kind.ERRONEOUS || !m.find()) {
+                    continue;
+                }
+                name = m.group(1) != null ? m.group(1) : m.group(2);
+                key = "ERRONEOUS " + name;
+            }
+            String src = c.code().substring(s.start(), s.end()).strip();
+            if (key.startsWith("VAR ") && !src.endsWith(";")) {
+                src += ";";
+            }
+            String member = ALREADY_STATIC.matcher(src).find() ? src : "static " + src;
+            int line = 1 + (int) c.code().substring(0, s.start()).chars().filter(ch -> ch == '\n').count()
+                    + (int) c.code().substring(s.start(), s.end()).lines().takeWhile(String::isBlank).count();
+            out.add(new Declaration(name, key, member, imports, c.cell(), line));
+        }
+        return out;
     }
 
     private static String header(Set<String> imports) {

@@ -15,9 +15,15 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -38,7 +44,8 @@ import rnnkit.ui.Check;
  *
  * <pre>java ... rnnkit.grader.runner.ExerciseRunner</pre>
  *
- * <p>Protocol, one line each: on standard input a secret token, then one {@link Request} (JSON) per exercise; on
+ * <p>Protocol, one line each: on standard input a secret token, the hidden tests' jar (base64), then one
+ * {@link Request} (JSON) per exercise; on
  * standard output, per request, the token, a space and its {@link Report} (JSON). Before any student code runs,
  * {@code System.out}, {@code System.err} and {@code System.in} are replaced (what the student prints is captured,
  * capped, into the report), so the real output stream and the token are out of reach of code that may only compute,
@@ -48,8 +55,11 @@ import rnnkit.ui.Check;
  */
 public final class ExerciseRunner {
 
-    /** One exercise to run: the test class, the exercise's grade id, what to load, and the output cap. */
-    public record Request(String testClass, String gradeId, List<String> classpath, int outputCap) {
+    /**
+     * One exercise to run: the test class, the exercise's grade id, the folders of the student's classes, the
+     * reference context's classes (name to bytes in base64: no file the JVM can read holds them), and the output cap.
+     */
+    public record Request(String testClass, String gradeId, List<String> classpath, Map<String, String> context, int outputCap) {
     }
 
     /** One test's outcome: the test method's name, whether it passed, and the failure as a student should read it. */
@@ -67,19 +77,55 @@ public final class ExerciseRunner {
         PrintStream reports = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         BufferedReader requests = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String token = requests.readLine();
+        Map<String, byte[]> tests = classes(Base64.getDecoder().decode(requests.readLine()));
         System.setIn(new ByteArrayInputStream(new byte[0]));
         Check.verbose(false);
+        Launcher launcher = LauncherFactory.create();
+        Locale locale = Locale.getDefault();
+        TimeZone zone = TimeZone.getDefault();
         Gson gson = new GsonBuilder().disableHtmlEscaping().create();
         for (String line = requests.readLine(); line != null; line = requests.readLine()) {
             Request request = gson.fromJson(line, Request.class);
-            Report report = run(request);
+            Locale.setDefault(locale); // what an earlier exercise may have changed, as computation may
+            TimeZone.setDefault(zone);
+            Report report = run(request, tests, launcher);
             reports.println(token + " " + gson.toJson(report));
         }
         System.exit(0); // the grader closed our input; threads an exercise left behind must not keep this JVM alive
     }
 
+    /** The class files of a jar, by class name. */
+    static Map<String, byte[]> classes(byte[] jar) throws java.io.IOException {
+        Map<String, byte[]> out = new HashMap<>();
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                if (e.getName().endsWith(".class")) {
+                    out.put(e.getName().replaceFirst("\\.class$", "").replace('/', '.'), in.readAllBytes());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An exercise's classes: the hidden tests and the reference context from memory, then the student's classes. */
+    static final class ExerciseLoader extends URLClassLoader {
+        private final Map<String, byte[]> tests;
+
+        ExerciseLoader(URL[] urls, Map<String, byte[]> tests, Map<String, String> context) {
+            super(urls, ExerciseRunner.class.getClassLoader());
+            this.tests = new HashMap<>(tests);
+            context.forEach((name, bytes) -> this.tests.put(name, Base64.getDecoder().decode(bytes)));
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] b = tests.get(name);
+            return b != null ? defineClass(name, b, 0, b.length) : super.findClass(name);
+        }
+    }
+
     /** Runs one exercise's tests with the student's output captured. */
-    static Report run(Request request) throws Exception {
+    static Report run(Request request, Map<String, byte[]> testClasses, Launcher launcher) throws Exception {
         CappedOutput captured = new CappedOutput(request.outputCap());
         PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
         System.setOut(capture);
@@ -91,7 +137,7 @@ public final class ExerciseRunner {
         Map<String, TestResult> results = new ConcurrentHashMap<>();
         List<Method> methods = new ArrayList<>();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ExerciseRunner.class.getClassLoader())) {
+        try (URLClassLoader loader = new ExerciseLoader(urls.toArray(URL[]::new), testClasses, request.context())) {
             Thread.currentThread().setContextClassLoader(loader);
             Class<?> tests = Class.forName(request.testClass(), false, loader);
             for (Method m : tests.getDeclaredMethods()) {
@@ -100,7 +146,6 @@ public final class ExerciseRunner {
                     methods.add(m);
                 }
             }
-            Launcher launcher = LauncherFactory.create();
             LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request();
             methods.forEach(m -> builder.selectors(DiscoverySelectors.selectMethod(tests, m)));
             LauncherDiscoveryRequest built = builder.build();
