@@ -199,7 +199,8 @@ class Nb03BpttTest {
         List<DMatrixRMaj> args = List.of(Init.uniform(2, 3, 1, 7), Init.uniform(2, 4, 1, 8), Init.uniform(2, 3, 1, 9), Init.uniform(2, 3, 0.9, 10),
                 Init.uniform(4, 3, 1, 11), Init.uniform(3, 3, 1, 12));
         List<DMatrixRMaj> before = args.stream().map(DMatrixRMaj::copy).toList();
-        Ex_nb03_step_backward.rnnStepBackward(args.get(0), args.get(1), args.get(2), args.get(3), args.get(4), args.get(5));
+        Object result = Ex_nb03_step_backward.rnnStepBackward(args.get(0), args.get(1), args.get(2), args.get(3), args.get(4), args.get(5));
+        Check.that("rnnStepBackward returns its gradients", result != null, "return what the exercise asks for");
         for (int i = 0; i < args.size(); i++) {
             Check.close("argument " + (i + 1) + " is unchanged", before.get(i), args.get(i), 0, "compute into new matrices");
         }
@@ -231,7 +232,8 @@ class Nb03BpttTest {
         List<DMatrixRMaj> all = new ArrayList<>(xs);
         all.addAll(List.of(m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by()));
         List<DMatrixRMaj> before = all.stream().map(DMatrixRMaj::copy).toList();
-        Ex_nb03_bptt_classify.bpttClassify(xs, new int[]{1, 0}, m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by());
+        Object result = Ex_nb03_bptt_classify.bpttClassify(xs, new int[]{1, 0}, m.Wxh(), m.Whh(), m.bh(), m.Why(), m.by());
+        Check.that("bpttClassify returns its gradients", result != null, "return what the exercise asks for");
         for (int i = 0; i < all.size(); i++) {
             Check.close("argument matrix " + (i + 1) + " is unchanged", before.get(i), all.get(i), 0, "gradients go into new matrices");
         }

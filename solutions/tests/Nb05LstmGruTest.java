@@ -80,7 +80,8 @@ class Nb05LstmGruTest {
     void lstmStepChangesNothing() {
         LstmCase k = LstmCase.of(2, 3, 2, 1);
         List<DMatrixRMaj> before = Fixtures.copies(k.all());
-        Ex_nb05_lstm_step.lstmStepForward(k.x(), k.hPrev(), k.cPrev(), k.Wx(), k.Wh(), k.b());
+        Object result = Ex_nb05_lstm_step.lstmStepForward(k.x(), k.hPrev(), k.cPrev(), k.Wx(), k.Wh(), k.b());
+        Check.that("lstmStepForward returns a result", result != null, "return what the exercise asks for");
         for (int i = 0; i < before.size(); i++) {
             Check.close("argument " + (i + 1) + " is unchanged", before.get(i), k.all().get(i), 0, "compute into new matrices");
         }

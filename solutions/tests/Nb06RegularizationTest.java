@@ -143,7 +143,8 @@ class Nb06RegularizationTest {
     void zarembaChangesNothing() {
         RnnCase k = RnnCase.of(4, 2, 3, 4, 6);
         List<DMatrixRMaj> before = Fixtures.copies(k.all());
-        Ex_nb06_zaremba.zarembaDropoutRnn(k.x(), k.Wxh(), k.Whh(), k.bh(), 0.5, new Rng(4), new Rng(5));
+        Object result = Ex_nb06_zaremba.zarembaDropoutRnn(k.x(), k.Wxh(), k.Whh(), k.bh(), 0.5, new Rng(4), new Rng(5));
+        Check.that("zarembaDropoutRnn returns its outputs", result != null, "return what the exercise asks for");
         unchanged(before, k.all());
     }
 
@@ -167,7 +168,8 @@ class Nb06RegularizationTest {
     void variationalChangesNothing() {
         RnnCase k = RnnCase.of(4, 2, 3, 4, 7);
         List<DMatrixRMaj> before = Fixtures.copies(k.all());
-        Ex_nb06_variational.variationalDropoutRnn(k.x(), k.Wxh(), k.Whh(), k.bh(), 0.5, new Rng(6), new Rng(7), new Rng(8));
+        Object result = Ex_nb06_variational.variationalDropoutRnn(k.x(), k.Wxh(), k.Whh(), k.bh(), 0.5, new Rng(6), new Rng(7), new Rng(8));
+        Check.that("variationalDropoutRnn returns its outputs", result != null, "return what the exercise asks for");
         unchanged(before, k.all());
     }
 

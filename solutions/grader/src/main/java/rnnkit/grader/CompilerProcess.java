@@ -89,15 +89,8 @@ final class CompilerProcess implements AutoCloseable {
     }
 
     void stop() {
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
+        RunnerProcess.kill(process);
+        process = null;
     }
 
     @Override

@@ -23,14 +23,17 @@ import rnnkit.grader.testkit.GradedNotebook;
  * Grades submissions against the solution notebooks and hidden tests of a kit.
  *
  * <p>Once, at start: every solution notebook's exercises are turned into reference classes, the hidden tests in
- * {@code solutions/tests/} are compiled against them, and everything the student's code may see (the library
- * and the tests, never the solutions) is copied into a folder outside the kit.
+ * {@code solutions/tests/} are compiled against them, and the library the student's code runs with is copied into
+ * a folder outside the kit.
  *
- * <p>Then, per submission and exercise: the student's cell becomes a class, compiled against the library and the
- * reference solutions of the exercises before it (so that a mistake in one exercise does not cost the next), and
- * that exercise's hidden tests run in a fresh JVM of their own, in a scratch folder, with a memory cap, a time
- * limit, a cap on what it prints, and an empty environment. An infinite loop, System.exit, running out of memory
- * or a thread bomb costs only the exercise it happens in. The submission file is only ever read.
+ * <p>Then, per notebook: its exercise cells (with the helpers they need, see {@link Sources}) become classes,
+ * compiled in a {@link CompileWorker} against the library and the reference solutions of the exercises before each
+ * (so that a mistake in one exercise does not cost the next); each exercise's classes are checked against the
+ * {@link AllowList} (only computation) and its off-limits rules, and its hidden tests run in the student's test JVM
+ * ({@link RunnerProcess}, one per {@link Session}), which gets the tests over its input and reports over its output
+ * behind a secret token; scores come from the grader's own reading of the tests' weights. An infinite loop or
+ * running out of memory costs only the exercise it happens in. The submission file is only ever read. README.md,
+ * "Threat model", says what a submission can and cannot do.
  */
 public final class Grader implements AutoCloseable {
 

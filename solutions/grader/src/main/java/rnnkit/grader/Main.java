@@ -24,6 +24,8 @@ import rnnkit.ui.ProgressBar;
  *   check-release
  *   gradescope [OUT.zip]
  *   autograde [--root /autograder]
+ *   bench [--students N] [--jobs J] [--seed S]     (a made-up class, timed: GradingBench)
+ *   make-class DIR [--students N] [--seed S]       (the same class, written out)
  * </pre>
  * Every command takes {@code --kit PATH}, the kit's root (build.sh passes it).
  */
@@ -91,6 +93,14 @@ public final class Main {
             }
             case "bench":
                 return bench(kit, o);
+            case "make-class": {
+                if (o.positional.isEmpty()) {
+                    throw new UsageException("make-class needs a folder to write the made-up class into");
+                }
+                int n = GradingBench.makeClass(kit, Path.of(o.positional.get(0)), o.number("--students", 300), o.number("--seed", 1));
+                System.out.println("wrote " + n + " notebooks into " + o.positional.get(0));
+                return 0;
+            }
             case "autograde":
                 return Gradescope.autograde(kit, Path.of(o.value("--root", "/autograder")));
             default:

@@ -174,15 +174,20 @@ final class RunnerProcess implements AutoCloseable {
 
     /** Stops the JVM and every process it started. */
     void stop() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+        kill(process);
+        process = null;
+    }
+
+    /** Kills a process (null: none) and every process it started, and waits for it to end. */
+    static void kill(Process p) {
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
             try {
-                process.waitFor(10, TimeUnit.SECONDS);
+                p.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            process = null;
         }
     }
 

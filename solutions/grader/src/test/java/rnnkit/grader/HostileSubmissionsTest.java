@@ -52,6 +52,10 @@ class HostileSubmissionsTest {
             "double[] e = java.util.Arrays.stream(scores).map(v -> Math.exp(v - m)).toArray();",
             "double z = java.util.Arrays.stream(e).sum();");
 
+    /** A report in which the softmax test passed, as a Java string literal for a cell. */
+    static final String REPORT = "\"" + "{\"tests\":[{\"method\":\"softmaxIsADistribution\",\"passed\":true,\"message\":\"\"}],\"output\":\"\",\"outputDropped\":0}"
+            .replace("\"", "\\\"") + "\"";
+
     /** Attack name to the whole cell made from the solution cell. */
     static Map<String, UnaryOperator<String>> attacks() {
         Map<String, UnaryOperator<String>> a = new LinkedHashMap<>();
@@ -69,11 +73,11 @@ class HostileSubmissionsTest {
         a.put("forges a report with weights 1000 and -999", body(forge.replace("WEIGHT", "1000").replace("\"}],", "\"},{\\\"name\\\":\\\"x\\\",\\\"weight\\\":-999,\\\"passed\\\":false,\\\"message\\\":\\\"\\\"}],")));
         a.put("writes a report line to the JVM's real output and halts", body(String.join("\n",
                 "var out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);",
-                "out.println(\"{\\\"tests\\\":[{\\\"method\\\":\\\"softmaxIsADistribution\\\",\\\"passed\\\":true,\\\"message\\\":\\\"\\\"}],\\\"output\\\":\\\"\\\",\\\"outputDropped\\\":0}\");",
+                "out.println(" + REPORT + ");",
                 "Runtime.getRuntime().halt(0);",
                 "return null;")));
         a.put("prints a report (no way out but the captured console)", body(String.join("\n",
-                "System.out.println(\"{\\\"tests\\\":[{\\\"method\\\":\\\"softmaxIsADistribution\\\",\\\"passed\\\":true,\\\"message\\\":\\\"\\\"}],\\\"output\\\":\\\"\\\",\\\"outputDropped\\\":0}\");",
+                "System.out.println(" + REPORT + ");",
                 "return new double[0];")));
         a.put("reaches the test runner by reflection", body(String.join("\n",
                 "try {",
