@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -111,16 +112,15 @@ final class AllowList {
     }
 
     /**
-     * What the scanned classes use that this list does not allow: one line per use, naming the cell line
-     * ({@code lineOffset} is subtracted from the generated file's line numbers), at most one line per use.
+     * What the scanned classes use that this list does not allow: one line per use, naming where it is in the
+     * notebook ({@code where} turns a line of the generated file into "line 4" or a helper's cell and line).
      */
-    List<String> violations(Uses.Scan scan, int lineOffset) {
+    List<String> violations(Uses.Scan scan, IntFunction<String> where) {
         TreeSet<String> found = new TreeSet<>(OffLimits.BY_LINE);
         for (Uses.Use u : scan.uses()) {
             String owner = scan.declaringOwner(u.owner(), u.member());
             if (!allows(owner, u.member())) {
-                String where = u.line() < 0 ? "line ?" : "line " + Math.max(1, u.line() - lineOffset);
-                found.add(where + ": " + u.how().verb + " " + new Uses.Use(u.line(), owner, u.member(), u.how()).describe());
+ found.add((u.line() < 0 ? "line ?" : where.apply(u.line())) + ": " + u.how().verb + " " + new Uses.Use(u.line(), owner, u.member(), u.how()).describe());
             }
         }
         return new ArrayList<>(found);

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import rnnkit.grader.runner.ExerciseRunner;
 
 /**
  * The process that turns a student's exercise cell into a class and compiles it, apart from the grader: a cell can
@@ -45,9 +46,14 @@ final class CompileWorker {
      * Per unit: javac's errors in its cell (none: it compiled), notes on helpers that were left out, and why it could
      * not be compiled at all (null when it could).
      */
-    record Compiled(List<Javac.Problem> problems, List<String> notes, String failure) {
+    record Compiled(List<Javac.Problem> problems, List<String> notes, String failure, List<ExerciseRunner.HelperLines> helpers) {
         Compiled(List<Javac.Problem> problems, List<String> notes) {
-            this(problems, notes, null);
+            this(problems, notes, null, List.of());
+        }
+
+        /** Where a line of the generated file is in the notebook: "line 4" of the cell, or a helper's cell and line. */
+        String where(int line) {
+            return ExerciseRunner.HelperLines.where(helpers, line);
         }
     }
 
@@ -177,7 +183,8 @@ final class CompileWorker {
                 }
             }
             if (broken.isEmpty()) {
-                return new Compiled(inCell, notes);
+                return new Compiled(inCell, notes, null, g.helpers().stream().map(h -> new ExerciseRunner.HelperLines(h.first(), h.last(),
+                        h.declaration().name(), h.declaration().cell(), h.declaration().line())).toList());
             }
             included.removeAll(broken);
             dropped.addAll(broken);

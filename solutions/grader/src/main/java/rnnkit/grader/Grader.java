@@ -261,7 +261,7 @@ public final class Grader implements AutoCloseable {
             command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName()));
             try (RunnerProcess trial = new RunnerProcess(command, scratch, scratch.resolve("jvm.log"), testsBase64)) {
                 trial.run(new ExerciseRunner.Request(any.getValue(), exercise.id(),
-                        List.of(root.resolve("reference").toString()), Map.of(), 1024), Duration.ofSeconds(60));
+                        List.of(root.resolve("reference").toString()), Map.of(), 1024, List.of()), Duration.ofSeconds(60));
                 trial.finish(Duration.ofSeconds(60));
             }
             return Files.exists(archive) ? archive : null;
@@ -477,13 +477,13 @@ public final class Grader implements AutoCloseable {
         CompileWorker.Response all = compiler.get().compile(new CompileWorker.Request(a.name(), units, classpath,
                 work.resolve("batch").toString()), limits.compile());
         if (all.failure() == null || units.size() == 1) {
-            return all.failure() == null ? all.units() : List.of(new CompileWorker.Compiled(List.of(), List.of(), all.failure()));
+            return all.failure() == null ? all.units() : List.of(new CompileWorker.Compiled(List.of(), List.of(), all.failure(), List.of()));
         }
         List<CompileWorker.Compiled> out = new ArrayList<>();
         for (CompileWorker.Unit u : units) {
             CompileWorker.Response one = compiler.get().compile(new CompileWorker.Request(a.name(), List.of(u), classpath,
                     work.resolve("batch").toString()), limits.compile());
-            out.add(one.failure() == null ? one.units().get(0) : new CompileWorker.Compiled(List.of(), List.of(), one.failure()));
+            out.add(one.failure() == null ? one.units().get(0) : new CompileWorker.Compiled(List.of(), List.of(), one.failure(), List.of()));
         }
         return out;
     }
@@ -579,7 +579,7 @@ public final class Grader implements AutoCloseable {
             List<Javac.Problem> problems = compiled.problems();
             if (!problems.isEmpty()) {
                 String text = problems.stream().limit(5)
-                        .map(p -> "line " + Math.max(1, p.line() - 1) + ": " + p.message().replace("\n", " "))
+                        .map(p -> compiled.where((int) p.line()) + ": " + p.message().replace("\n", " "))
                         .collect(Collectors.joining("\n"));
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
                         "your code for '" + x.id() + "' does not compile:\n" + text, List.of(), "");
@@ -587,7 +587,7 @@ public final class Grader implements AutoCloseable {
             Files.createDirectories(classes);
             Uses.Scan uses = Uses.of(classes);
             List<String> forbidden = AllowList.defaults().with(List.of(PACKAGE_PATH + Sources.exerciseClass(x.id()),
-                    PACKAGE_PATH + Sources.contextClass(x.id()))).violations(uses, 1);
+                    PACKAGE_PATH + Sources.contextClass(x.id()))).violations(uses, compiled::where);
             if (!forbidden.isEmpty()) {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_ALLOWED,
                         "your code for '" + x.id() + "' uses what graded code may not (files, processes, threads, reflection,"
@@ -595,7 +595,7 @@ public final class Grader implements AutoCloseable {
                                 + " and earns no points; keep to computation:\n" + forbidden.stream().limit(5).map(v -> "- " + v)
                                 .collect(Collectors.joining("\n")), List.of(), "");
             }
-            List<String> offLimits = OffLimits.violations(uses, x.offLimits(), 1);
+            List<String> offLimits = OffLimits.violations(uses, x.offLimits(), compiled::where);
             if (!offLimits.isEmpty()) {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_ALLOWED,
                         "'" + x.id() + "' asks you to write this yourself, but your code uses library code this exercise"
@@ -603,7 +603,7 @@ public final class Grader implements AutoCloseable {
                                 .collect(Collectors.joining("\n")), List.of(), "");
             }
             RunnerProcess.Outcome outcome = runner.run(new ExerciseRunner.Request(testClasses.get(a.name()), x.id(),
-                    List.of(classes.toString()), contextClasses(a, x), limits.outputBytes()), limits.exercise());
+                    List.of(classes.toString()), contextClasses(a, x), limits.outputBytes(), compiled.helpers()), limits.exercise());
             return score(a, x, outcome);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

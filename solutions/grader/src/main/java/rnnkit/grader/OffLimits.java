@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -33,10 +34,10 @@ final class OffLimits {
     static final Comparator<String> BY_LINE = Comparator.comparingInt(OffLimits::lineOf).thenComparing(Comparator.naturalOrder());
 
     /**
-     * What the scanned classes use that the rules forbid: one line per use, naming the cell line ({@code lineOffset}
-     * is subtracted from the generated file's line numbers).
+     * What the scanned classes use that the rules forbid: one line per use, naming where it is in the notebook
+     * ({@code where} turns a line of the generated file into "line 4" or a helper's cell and line).
      */
-    static List<String> violations(Uses.Scan scan, List<String> rules, int lineOffset) {
+    static List<String> violations(Uses.Scan scan, List<String> rules, IntFunction<String> where) {
         if (rules.isEmpty()) {
             return List.of();
         }
@@ -44,8 +45,7 @@ final class OffLimits {
         for (Uses.Use u : scan.uses()) {
             String r = rule(rules, u.owner(), u.member());
             if (r != null) {
-                String where = u.line() < 0 ? "line ?" : "line " + Math.max(1, u.line() - lineOffset);
-                found.add(where + ": " + u.how().verb + " " + u.describe() + " (off limits here: " + r + ")");
+                found.add((u.line() < 0 ? "line ?" : where.apply(u.line())) + ": " + u.how().verb + " " + u.describe() + " (off limits here: " + r + ")");
             }
         }
         return new ArrayList<>(found);

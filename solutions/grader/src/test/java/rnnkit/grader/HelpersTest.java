@@ -124,6 +124,29 @@ class HelpersTest {
     }
 
     @Test
+    void aHelperThatReachesOutsideIsRefusedWhereItIs(@TempDir Path dir) throws IOException {
+        Path file = notebook(dir, "helper-reads-files", "nb05_setup_02",
+                "double sig(double v) {\n    try { java.nio.file.Files.readString(java.nio.file.Path.of(\"/etc/hostname\")); }\n"
+                        + "    catch (java.io.IOException e) { }\n    return 1 / (1 + Math.exp(-v));\n}\n",
+                List.of("nb05_gru_step"), cell -> cell.replace("Activation.sigmoid(", "sig("));
+        Results.Exercise gru = grade(file).get("nb05_gru_step");
+        assertEquals(Results.Status.NOT_ALLOWED, gru.status(), gru.feedback());
+        assertTrue(gru.feedback().contains("cell 3, line 2 (your helper 'sig'): calls java.nio.file.Files.readString"),
+                "the feedback points at the helper's own cell and line:\n" + gru.feedback());
+    }
+
+    @Test
+    void aHelperThatThrowsIsNamedWithItsCellAndLine(@TempDir Path dir) throws IOException {
+        Path file = notebook(dir, "helper-throws", "nb05_setup_02",
+                "double sig(double v) {\n    throw new IllegalStateException(\"not yet\");\n}\n",
+                List.of("nb05_gru_step"), cell -> cell.replace("Activation.sigmoid(", "sig("));
+        Results.Exercise gru = grade(file).get("nb05_gru_step");
+        assertEquals(0, gru.score(), 0, gru.feedback());
+        assertTrue(gru.feedback().contains("IllegalStateException: not yet (in your sig, cell 3, line 2 (your helper 'sig'))"),
+                "the failure points at the helper's own cell and line:\n" + gru.feedback());
+    }
+
+    @Test
     void aHelperDefinedAfterTheExerciseIsNotUsedByIt(@TempDir Path dir) throws IOException {
         // Run All would fail at the exercise's check too: JShell has no sig yet when the cell after the exercise runs.
         Path file = notebook(dir, "helper-after", "nb05_gru_cho", "double sig(double v) { return 1 / (1 + Math.exp(-v)); }",

@@ -59,7 +59,24 @@ public final class ExerciseRunner {
      * One exercise to run: the test class, the exercise's grade id, the folders of the student's classes, the
      * reference context's classes (name to bytes in base64: no file the JVM can read holds them), and the output cap.
      */
-    public record Request(String testClass, String gradeId, List<String> classpath, Map<String, String> context, int outputCap) {
+    public record Request(String testClass, String gradeId, List<String> classpath, Map<String, String> context, int outputCap,
+                          List<HelperLines> helpers) {
+    }
+
+    /**
+     * A helper the grader added to the exercise's class (README, "Helpers"): its lines there, and its name, cell and
+     * first line in the notebook.
+     */
+    public record HelperLines(int first, int last, String name, int cell, int line) {
+        /** Where line {@code n} of the generated file is in the notebook: "line 4" of the cell, or a helper's. */
+        public static String where(List<HelperLines> helpers, int n) {
+            for (HelperLines h : helpers) {
+                if (n >= h.first() && n <= h.last()) {
+                    return "cell " + h.cell() + ", line " + (h.line() + n - h.first()) + " (your helper '" + h.name() + "')";
+                }
+            }
+            return "line " + Math.max(1, n - 1); // the generated file's header is line 1
+        }
     }
 
     /** One test's outcome: the test method's name, whether it passed, and the failure as a student should read it. */
@@ -154,7 +171,7 @@ public final class ExerciseRunner {
                 public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                     if (id.isTest() && id.getSource().isPresent() && id.getSource().get() instanceof MethodSource source) {
                         boolean passed = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
-                        String message = result.getThrowable().map(ExerciseRunner::describe).orElse("");
+                        String message = result.getThrowable().map(t -> describe(t, request.helpers())).orElse("");
                         results.put(source.getMethodName(), new TestResult(source.getMethodName(), passed, message));
                     }
                 }
@@ -171,7 +188,7 @@ public final class ExerciseRunner {
     }
 
     /** A failure as a student should read it: our assertion messages as they are, other errors named. */
-    static String describe(Throwable t) {
+    static String describe(Throwable t, List<HelperLines> helpers) {
         if (t instanceof AssertionError && t.getMessage() != null && t.getMessage().startsWith("\u2717")) {
             return t.getMessage();
         }
@@ -195,7 +212,8 @@ public final class ExerciseRunner {
         String name = t.getClass().getName().replace("java.lang.", "");
         // Generated exercise classes keep the cell's line numbers one line down (the header is line 1).
         return name + (t.getMessage() == null ? "" : ": " + t.getMessage())
-                + (where == null ? "" : " (in your " + where.getMethodName() + ", line " + (where.getLineNumber() - 1) + " of the cell)");
+                + (where == null ? "" : " (in your " + where.getMethodName() + ", " + HelperLines.where(helpers, where.getLineNumber())
+                .replaceFirst("^line (\\d+)$", "line $1 of the cell") + ")");
     }
 
     /** Keeps the first {@code cap} bytes written and counts the rest. */
