@@ -120,7 +120,7 @@ final class AllowList {
         for (Uses.Use u : scan.uses()) {
             String owner = scan.declaringOwner(u.owner(), u.member());
             if (!allows(owner, u.member())) {
- found.add((u.line() < 0 ? "line ?" : where.apply(u.line())) + ": " + u.how().verb + " " + new Uses.Use(u.line(), owner, u.member(), u.how()).describe());
+                found.add(new Uses.Use(u.line(), owner, u.member(), u.how()).said(where));
             }
         }
         return new ArrayList<>(found);

@@ -51,6 +51,11 @@ final class CompileWorker {
             this(problems, notes, null, List.of());
         }
 
+        /** A unit that could not be compiled at all, and why. */
+        static Compiled failed(String failure) {
+            return new Compiled(List.of(), List.of(), failure, List.of());
+        }
+
         /** Where a line of the generated file is in the notebook: "line 4" of the cell, or a helper's cell and line. */
         String where(int line) {
             return ExerciseRunner.HelperLines.where(helpers, line);

@@ -1,16 +1,13 @@
 package rnnkit.grader;
 
 import com.google.gson.Gson;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,7 +17,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class CompilerProcess implements AutoCloseable {
 
-    private static final Object END = new Object();
 
     private final List<String> command;
     private final Path log;
@@ -46,7 +42,7 @@ final class CompilerProcess implements AutoCloseable {
                 return new CompileWorker.Response(List.of(), "compiling it took longer than " + timeout.toSeconds()
                         + " s (deeply nested generic expressions make javac's type inference explode)");
             }
-            if (line == END) {
+            if (line == RunnerProcess.END) {
                 stop();
                 return new CompileWorker.Response(List.of(), "the compiler's process ended on this code (out of memory?)");
             }
@@ -71,21 +67,7 @@ final class CompilerProcess implements AutoCloseable {
         }
         stop();
         process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        lines = new LinkedBlockingQueue<>();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        BlockingQueue<Object> queue = lines;
-        Thread reader = new Thread(() -> {
-            try {
-                for (String l = out.readLine(); l != null; l = out.readLine()) {
-                    queue.add(l);
-                }
-            } catch (IOException e) {
-                // killed
-            }
-            queue.add(END);
-        }, "compiler-output");
-        reader.setDaemon(true);
-        reader.start();
+        lines = RunnerProcess.lines(process, "compiler-output");
     }
 
     void stop() {

@@ -425,7 +425,7 @@ public final class Grader implements AutoCloseable {
                 Results.Exercise r;
                 if (c.isCode()) {
                     int u = unitOf.get(c);
-                    r = withNotes(gradeCompiled(a, x, compiled.get(u), Path.of(units.get(u).out()), runner), compiled.get(u).notes());
+                    r = gradeCompiled(a, x, compiled.get(u), Path.of(units.get(u).out()), runner);
                 } else {
                     r = new Results.Exercise(x.id(), x.points(), 0, Results.Status.MISSING,
                             "exercise '" + x.id() + "' is no longer a code cell (it is " + c.type() + ")", List.of(), "");
@@ -477,13 +477,13 @@ public final class Grader implements AutoCloseable {
         CompileWorker.Response all = compiler.get().compile(new CompileWorker.Request(a.name(), units, classpath,
                 work.resolve("batch").toString()), limits.compile());
         if (all.failure() == null || units.size() == 1) {
-            return all.failure() == null ? all.units() : List.of(new CompileWorker.Compiled(List.of(), List.of(), all.failure(), List.of()));
+            return all.failure() == null ? all.units() : List.of(CompileWorker.Compiled.failed(all.failure()));
         }
         List<CompileWorker.Compiled> out = new ArrayList<>();
         for (CompileWorker.Unit u : units) {
             CompileWorker.Response one = compiler.get().compile(new CompileWorker.Request(a.name(), List.of(u), classpath,
                     work.resolve("batch").toString()), limits.compile());
-            out.add(one.failure() == null ? one.units().get(0) : new CompileWorker.Compiled(List.of(), List.of(), one.failure(), List.of()));
+            out.add(one.failure() == null ? one.units().get(0) : CompileWorker.Compiled.failed(one.failure()));
         }
         return out;
     }
@@ -561,16 +561,23 @@ public final class Grader implements AutoCloseable {
         Path work = submissionFolder();
         try (RunnerProcess runner = runner(work)) {
             CompileWorker.Unit unit = new CompileWorker.Unit(x.id(), code, List.of(), work.resolve("exercise").resolve("classes").toString());
-            CompileWorker.Compiled compiled = compile(a, List.of(unit), work).get(0);
-            return withNotes(gradeCompiled(a, x, compiled, Path.of(unit.out()), runner), compiled.notes());
+            return gradeCompiled(a, x, compile(a, List.of(unit), work).get(0), Path.of(unit.out()), runner);
         } finally {
             deleteTree(work);
         }
     }
 
-    /** Checks what a compiled exercise uses, and runs its hidden tests in the submission's test JVM. */
+    /**
+     * Checks what a compiled exercise uses, and runs its hidden tests in the submission's test JVM; the compiler's notes
+     * (helpers left out) head the feedback.
+     */
     private Results.Exercise gradeCompiled(Assignment a, Assignment.Exercise x, CompileWorker.Compiled compiled, Path classes,
                                            RunnerProcess runner) {
+        return withNotes(checkAndRun(a, x, compiled, classes, runner), compiled.notes());
+    }
+
+    private Results.Exercise checkAndRun(Assignment a, Assignment.Exercise x, CompileWorker.Compiled compiled, Path classes,
+                                         RunnerProcess runner) {
         try {
             if (compiled.failure() != null) {
                 return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,

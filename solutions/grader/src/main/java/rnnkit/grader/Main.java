@@ -247,30 +247,29 @@ public final class Main {
                 try (Stream<Path> files = Files.walk(p)) {
                     for (Path f : files.filter(f -> f.toString().endsWith(".ipynb") && !f.toString().contains(".ipynb_checkpoints")
                             && !f.toString().endsWith(".feedback.ipynb")).sorted().collect(Collectors.toList())) {
-                        String id = p.relativize(f).toString().replaceFirst("\\.ipynb$", "");
-                        if (out.containsKey(id) && p.toAbsolutePath().getFileName() != null) {
-                            id = p.toAbsolutePath().getFileName() + "/" + id; // two folders with the same names in them
-                        }
-                        for (int n = 2; out.containsKey(id); n++) {
-                            id = id.replaceFirst("~\\d+$", "") + "~" + n;
-                        }
-                        out.put(id, f);
+                        // two folders with the same names in them: the folder's name tells them apart
+                        putUnique(out, p.relativize(f).toString().replaceFirst("\\.ipynb$", ""), p.toAbsolutePath().getFileName(), f);
                     }
                 }
             } else if (Files.isRegularFile(p)) {
-                String id = p.getFileName().toString().replaceFirst("\\.ipynb$", "");
-                if (out.containsKey(id) && p.toAbsolutePath().getParent().getFileName() != null) {
-                    id = p.toAbsolutePath().getParent().getFileName() + "/" + id; // two files of the same name
-                }
-                for (int n = 2; out.containsKey(id); n++) {
-                    id = id.replaceFirst("~\\d+$", "") + "~" + n;
-                }
-                out.put(id, p);
+                // two files of the same name: their folder's name tells them apart
+                putUnique(out, p.getFileName().toString().replaceFirst("\\.ipynb$", ""), p.toAbsolutePath().getParent().getFileName(), p);
             } else {
                 throw new UsageException("no such file or folder: " + p);
             }
         }
         return out;
+    }
+
+    /** Adds {@code file} under {@code id}; an id already taken gets {@code folder}'s name in front, then ~2, ~3, ... */
+    private static void putUnique(Map<String, Path> out, String id, Path folder, Path file) {
+        if (out.containsKey(id) && folder != null) {
+            id = folder + "/" + id;
+        }
+        for (int n = 2; out.containsKey(id); n++) {
+            id = id.replaceFirst("~\\d+$", "") + "~" + n;
+        }
+        out.put(id, file);
     }
 
     private static String fileName(String student) {

@@ -45,7 +45,7 @@ final class OffLimits {
         for (Uses.Use u : scan.uses()) {
             String r = rule(rules, u.owner(), u.member());
             if (r != null) {
-                found.add((u.line() < 0 ? "line ?" : where.apply(u.line())) + ": " + u.how().verb + " " + u.describe() + " (off limits here: " + r + ")");
+                found.add(u.said(where) + " (off limits here: " + r + ")");
             }
         }
         return new ArrayList<>(found);

@@ -31,7 +31,8 @@ final class RunnerProcess implements AutoCloseable {
     }
 
     private static final int MAX_LINE = 8 << 20; // a report holds at most the output cap, escaped, and test messages
-    private static final Object END = new Object();
+    /** What {@link #lines} puts last, when the process's output closes. */
+    static final Object END = new Object();
 
     private final List<String> command;
     private final Path directory;
@@ -64,10 +65,7 @@ final class RunnerProcess implements AutoCloseable {
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
             token = "rnnkit-report-" + HexFormat.of().formatHex(secret);
-            lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> readLines(process.getInputStream(), lines), "runner-output");
-            reader.setDaemon(true);
-            reader.start();
+            lines = lines(process, "runner-output");
             send(token);
             send(tests);
         } catch (IOException e) {
@@ -130,7 +128,18 @@ final class RunnerProcess implements AutoCloseable {
         }
     }
 
-    /** Lines of the JVM's output into the queue, END when it closes; an over-long line is dropped. */
+    /**
+     * A queue of the lines a process writes to its standard output, read by a thread of its own, {@link #END} when the
+     * output closes; a line over the cap is dropped. (The compile worker's responses come the same way.)
+     */
+    static BlockingQueue<Object> lines(Process p, String threadName) {
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> readLines(p.getInputStream(), queue), threadName);
+        reader.setDaemon(true);
+        reader.start();
+        return queue;
+    }
+
     private static void readLines(InputStream in, BlockingQueue<Object> lines) {
         boolean tooLong = false;
         byte[] buf = new byte[1 << 16];

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -40,6 +41,14 @@ final class Uses {
         /** "java.lang.Math.exp"; for a type or a constructor, the class: "java.lang.Thread". */
         String describe() {
             return member == null || member.equals("<init>") ? ownerName() : ownerName() + "." + member;
+        }
+
+        /**
+         * The use as feedback names it, "line 4: calls java.lang.Math.exp"; {@code where} turns a line of the
+         * generated file into the notebook's ("line 4", or a helper's cell and line).
+         */
+        String said(IntFunction<String> where) {
+            return (line < 0 ? "line ?" : where.apply(line)) + ": " + how.verb + " " + describe();
         }
     }
 
