@@ -27,10 +27,49 @@ public final class Plots {
 
     /** Curves y(x), one per entry of {@code series} (in its iteration order), optionally on a log y axis. */
     public static Figure lines(String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series, boolean logY) {
+        return lines(title, xTitle, yTitle, x, series, false, logY);
+    }
+
+    /**
+     * Curves y(x) with a choice of log axes: a log x axis spreads values that span orders of magnitude (step sizes
+     * h = 1e-12 ... 1e-1), which a linear axis squeezes against 0.
+     */
+    public static Figure lines(String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series,
+                               boolean logX, boolean logY) {
+        // markers on a short log-x curve show where the samples are; the linear-axis curves stay as they were
+        ScatterTrace.Mode mode = logX && x.length <= 30 ? ScatterTrace.Mode.LINE_AND_MARKERS : ScatterTrace.Mode.LINE;
         Trace[] traces = series.entrySet().stream()
-                .map(e -> ScatterTrace.builder(x, e.getValue()).mode(ScatterTrace.Mode.LINE).name(e.getKey()).build())
+                .map(e -> ScatterTrace.builder(x, e.getValue()).mode(mode).name(e.getKey()).build())
                 .toArray(Trace[]::new);
-        return new Figure(layout(title, xTitle, yTitle, logY, series.size() > 1), traces);
+        return new Figure(layout(title, xTitle, yTitle, logX, logY, series.size() > 1), traces);
+    }
+
+    /**
+     * A result per setting and seed, for comparisons over seeds: one thin line per seed through the settings (so a
+     * paired comparison reads as the slope of each line) and the mean over seeds as a thick one.
+     * {@code bySeed.get(seed)[j]} is the result of setting {@code settings.get(j)} with that seed.
+     */
+    public static Figure seeds(String title, String yTitle, List<String> settings, Map<String, double[]> bySeed) {
+        tech.tablesaw.api.StringColumn x = tech.tablesaw.api.StringColumn.create("setting", settings);
+        double[] mean = new double[settings.size()];
+        java.util.List<Trace> traces = new java.util.ArrayList<>();
+        for (Map.Entry<String, double[]> e : bySeed.entrySet()) {
+            if (e.getValue().length != settings.size()) {
+                throw new IllegalArgumentException("seed " + e.getKey() + " has " + e.getValue().length
+                        + " results for " + settings.size() + " settings");
+            }
+            for (int j = 0; j < settings.size(); j++) {
+                mean[j] += e.getValue()[j] / bySeed.size();
+            }
+            traces.add(ScatterTrace.builder(x, tech.tablesaw.api.DoubleColumn.create("seed " + e.getKey(), e.getValue())).mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                    .name("seed " + e.getKey()).opacity(0.45).build());
+        }
+        traces.add(ScatterTrace.builder(x, tech.tablesaw.api.DoubleColumn.create("mean", mean)).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("mean")
+                .line(tech.tablesaw.plotly.components.Line.builder().width(4).color("black").build()).build());
+        Layout layout = Layout.builder().title(title).width(WIDTH).height(HEIGHT).showLegend(true)
+                .xAxis(Axis.builder().type(Axis.Type.CATEGORY).build())
+                .yAxis(Axis.builder().title(yTitle).build()).build();
+        return new Figure(layout, traces.toArray(Trace[]::new));
     }
 
     /**
@@ -106,8 +145,12 @@ public final class Plots {
     }
 
     private static Layout layout(String title, String xTitle, String yTitle, boolean logY, boolean legend) {
+        return layout(title, xTitle, yTitle, false, logY, legend);
+    }
+
+    private static Layout layout(String title, String xTitle, String yTitle, boolean logX, boolean logY, boolean legend) {
         return Layout.builder().title(title).width(WIDTH).height(HEIGHT).showLegend(legend)
-                .xAxis(Axis.builder().title(xTitle).build())
+                .xAxis(Axis.builder().title(xTitle).type(logX ? Axis.Type.LOG : Axis.Type.LINEAR).build())
                 .yAxis(Axis.builder().title(yTitle).type(logY ? Axis.Type.LOG : Axis.Type.LINEAR).build())
                 .build();
     }
