@@ -46,7 +46,11 @@ RNN course kit
                                      grade submissions with the hidden tests (see README.md, Grading)
   ./build.sh gradescope [OUT.zip]    the Gradescope autograder zip
   ./build.sh run-solutions [NB...]   execute solution notebooks in place, so that they are committed with
-                                     their outputs (all of solutions/notebooks/ by default)
+                                     their outputs (all of solutions/notebooks/ by default; NB: a path or
+                                     the start of a name, e.g. 09)
+  ./build.sh check-claims [--execute [--blas ejml]] [NB...]
+                                     every number in the solution notebooks' prose must be an output of the
+                                     same run, a constant of its code or a marked fact (README.md, Claims)
   ./build.sh classpath [--ijava|--jjava]
                                      print the class path of the library and its dependencies; with --ijava
                                      or --jjava, the "env" block for that kernel's kernel.json (README.md)
@@ -415,11 +419,23 @@ case "$cmd" in
     [ -d solutions/notebooks ] || fail "'$cmd' is for instructors: it needs solutions/"
     setup_if_needed
     [ $# -gt 0 ] || set -- solutions/notebooks/*.ipynb
-    for nb in "$@"; do
+    notebooks=()
+    for arg in "$@"; do # a path, or the start of a solution notebook's name ("09")
+      if [ -f "$arg" ]; then notebooks+=("$arg"); continue; fi
+      found=(solutions/notebooks/"$arg"*.ipynb)
+      [ -f "${found[0]}" ] || fail "no notebook $arg, and no solution notebook whose name starts with '$arg'"
+      notebooks+=("${found[@]}")
+    done
+    for nb in "${notebooks[@]}"; do
       say "executing $nb"
       jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name="$KERNEL_NAME" \
         --ExecutePreprocessor.timeout=600 "$nb"
     done ;;
+  check-claims)
+    [ -d solutions/notebooks ] || fail "'$cmd' checks the solution notebooks' prose: it needs solutions/"
+    use_python "$(jupyter_python)"
+    [ -n "${PYTHON:-}" ] || setup_if_needed
+    exec "$PYTHON" environment/tests/claims.py "$@" ;;
   release|grade|gradescope)
     [ -f solutions/grader/pom.xml ] || fail "'$cmd' is for instructors: it needs solutions/, which a student bundle does not have."
     setup_if_needed
