@@ -167,7 +167,8 @@ def output_text(nb):
 
 
 def code_text(nb):
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    """The code cells' sources, with Java's digit separators removed (16_384 is 16384)."""
+    return re.sub(r"(?<=\d)_(?=\d)", "", "\n".join(c.source for c in nb.cells if c.cell_type == "code"))
 
 
 def matches(q, values):
@@ -242,9 +243,9 @@ def notebooks(targets):
     return paths
 
 
-def execute_with(path, blas=None):
-    """The notebook executed in real Jupyter with the kit's kernel (RNNKIT_BLAS=blas if given), and the BLAS that
-    its kernel used ("EJML" or the native BLAS's class name)."""
+def execute_with(path, blas=None, on_reply=None):
+    """The notebook executed in real Jupyter with the kit's kernel (RNNKIT_BLAS=blas if given), the seconds it took
+    and the BLAS that its kernel used ("EJML", or "JNIBLAS" for the system's OpenBLAS). on_reply as kit.execute's."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from kit import execute  # noqa: E402 (needs nbclient, which a plain check does not)
     before = os.environ.get("RNNKIT_BLAS")
@@ -254,12 +255,7 @@ def execute_with(path, blas=None):
         probe = nbformat.v4.new_code_cell("System.out.println(\"rnnkit-blas: \" + rnnkit.core.Gemm.implementation());")
         nb = nbformat.read(str(path), as_version=4)
         nb.cells.append(probe)
-        tmp = Path(path).with_name(f".claims-{os.getpid()}-{Path(path).name}")
-        nbformat.write(nb, str(tmp))
-        try:
-            executed, seconds = execute(tmp, allow_errors=True)
-        finally:
-            tmp.unlink()
+        executed, seconds = execute(path, allow_errors=True, on_reply=on_reply, notebook=nb)
     finally:
         if blas:
             if before is None:

@@ -24,8 +24,9 @@ import rnnkit.core.Rng;
  *   <li>{@link Variant#PEEPHOLE} (Gers &amp; Schmidhuber, 2000): the gates also see the cell,
  *   i = σ(a_i + w_ci ⊙ c_{t-1}), f = σ(a_f + w_cf ⊙ c_{t-1}), o = σ(a_o + w_co ⊙ c_t), with diagonal weights
  *   {@code wci}, {@code wcf}, {@code wco} (1&times;H);</li>
- *   <li>{@link Variant#COUPLED} input and forget gates (Greff et al., 2017): i = 1 - f, so the gates are f, g, o
- *   and {@code Wx} is D&times;3H.</li>
+ *   <li>{@link Variant#COUPLED} input and forget gates: i = 1 - f, so the gates are f, g, o and {@code Wx} is
+ *   D&times;3H. Greff et al. (2017, "CIFG") and the Koç slides write the mirror form f = 1 - i, learning i; the two
+ *   are the same model under the renaming i &harr; 1 - f (one gate learnt, the other its complement).</li>
  * </ul>
  */
 public final class Lstm extends RecurrentLayer {
