@@ -430,6 +430,19 @@ case "$cmd" in
       say "executing $nb"
       jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name="$KERNEL_NAME" \
         --ExecutePreprocessor.timeout=600 "$nb"
+      # a cell's printing arrives in as many pieces as the kernel flushed: one output per stream, as a reader sees it
+      "$PYTHON" -c 'import sys, nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+for cell in nb.cells:
+    merged = []
+    for o in cell.get("outputs", []):
+        if merged and o.output_type == "stream" and merged[-1].output_type == "stream" and merged[-1].name == o.name:
+            merged[-1].text += o.text
+        else:
+            merged.append(o)
+    if cell.cell_type == "code":
+        cell.outputs = merged
+nbformat.write(nb, sys.argv[1])' "$nb"
     done ;;
   check-claims)
     [ -d solutions/notebooks ] || fail "'$cmd' checks the solution notebooks' prose: it needs solutions/"

@@ -151,10 +151,16 @@ def output_text(nb):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
+        streamed = None  # consecutive pieces of one stream are one text: a number may be split between two
         for o in cell.get("outputs", []):
             if o.get("output_type") == "stream":
-                parts.append(o.get("text", ""))
+                if streamed is not None and parts:
+                    parts[-1] += o.get("text", "")
+                else:
+                    parts.append(o.get("text", ""))
+                streamed = True
                 continue
+            streamed = None
             data = o.get("data", {})
             html_text = data.get("text/html", "")
             html_text = "".join(html_text) if isinstance(html_text, list) else html_text

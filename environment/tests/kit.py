@@ -33,10 +33,11 @@ def plain(text):
     return ANSI.sub("", "\n".join(text) if isinstance(text, list) else text)
 
 
-def execute(path, allow_errors=False, timeout=600, kernel=None, on_reply=None):
+def execute(path, allow_errors=False, timeout=600, kernel=None, on_reply=None, notebook=None):
     """Runs a notebook in real Jupyter with the kit's kernel (or another), in its own folder; returns it and the
-    seconds taken. on_reply(cell index, execute_reply) sees every cell's reply."""
-    nb = nbformat.read(str(path), as_version=4)
+    seconds taken. on_reply(cell index, execute_reply) sees every cell's reply. notebook: the notebook to run
+    instead of path's contents (still run in path's folder)."""
+    nb = notebook if notebook is not None else nbformat.read(str(path), as_version=4)
     hook = (lambda cell, cell_index, execute_reply: on_reply(cell_index, execute_reply)) if on_reply else None
     client = NotebookClient(nb, kernel_name=kernel or KERNEL, timeout=timeout, allow_errors=allow_errors,
                             resources={"metadata": {"path": str(Path(path).parent)}}, on_cell_executed=hook)

@@ -1,9 +1,14 @@
 """Every notebook of the kit runs top to bottom in real Jupyter with the kit's kernel: solution notebooks without
-a single error, student notebooks with errors only where a check calls an exercise that is still a stub."""
+a single error and with every number of their prose backed by that run (check-claims, on OpenBLAS's products; the
+EJML run is in test_claims.py), student notebooks with errors only where a check calls an exercise that is still a
+stub."""
 import os
 import unittest
 
-from kit import KIT, Saturated, errors, execute
+import nbformat
+
+import claims
+from kit import KIT, OUTPUT, Saturated, errors, execute
 
 
 def chosen(folder):
@@ -14,17 +19,24 @@ def chosen(folder):
 
 class EveryNotebookRuns(unittest.TestCase):
 
-    def test_every_solution_notebook_executes_without_error_outputs(self):
+    def test_every_solution_notebook_executes_without_error_outputs_and_backs_its_prose(self):
         notebooks = chosen("solutions/notebooks")
         self.assertTrue(notebooks, "no solution notebooks found")
+        save = OUTPUT / "executed-openblas"
+        save.mkdir(parents=True, exist_ok=True)
         for path in notebooks:
             with self.subTest(notebook=str(path.relative_to(KIT))):
                 hidden = []  # cells whose last statement's value a semicolon hid: IJava and JJava would show it
-                nb, seconds = execute(path, allow_errors=True, on_reply=lambda i, reply: hidden.append(
+                nb, seconds, used = claims.execute_with(path, on_reply=lambda i, reply: hidden.append(
                     (i, reply["metadata"]["rnnkit"]["value_hidden_by_semicolon"]))
                     if "rnnkit" in reply.get("metadata", {}) else None)
                 print(f"\n  {path.relative_to(KIT)}: {seconds:.1f} s", end="")
+                nbformat.write(nb, str(save / path.name))
                 self.assertEqual([], errors(nb), f"{path.name} has error outputs")
+                self.assertEqual("JNIBLAS", used, "the kernel's products did not use the system's OpenBLAS "
+                                 "(./build.sh setup installs libopenblas0-pthread as root on Debian)")
+                self.assertEqual([], [str(p) for p in claims.check(nb, path.name)],
+                                 f"{path.name}: numbers in the prose that this run does not back")
                 self.assertEqual([], hidden, f"{path.name}: cells (by index) whose last statement is a non-void "
                                  "expression ended with ';', which IJava and JJava display (e.g. printf's "
                                  "PrintStream): end them with a statement that has no value")
