@@ -252,8 +252,7 @@ def notebooks(targets):
 def execute_with(path, blas=None, on_reply=None):
     """The notebook executed in real Jupyter with the kit's kernel (RNNKIT_BLAS=blas if given), the seconds it took
     and the BLAS that its kernel used ("EJML", or "JNIBLAS" for the system's OpenBLAS). on_reply as kit.execute's."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from kit import execute  # noqa: E402 (needs nbclient, which a plain check does not)
+    from kit import execute  # here: it needs nbclient, which a plain check does not
     before = os.environ.get("RNNKIT_BLAS")
     if blas:
         os.environ["RNNKIT_BLAS"] = blas

@@ -46,6 +46,12 @@ def execute(path, allow_errors=False, timeout=600, kernel=None, on_reply=None, n
     return nb, time.monotonic() - start
 
 
+def chosen(folder):
+    """The notebooks of a folder of the kit; RNNKIT_NOTEBOOKS="03 05" limits them to those whose names start so."""
+    prefixes = os.environ.get("RNNKIT_NOTEBOOKS", "").split()
+    return [p for p in sorted(KIT.glob(folder + "/*.ipynb")) if not prefixes or p.name.startswith(tuple(prefixes))]
+
+
 def errors(nb):
     """(cell index, ename, evalue, traceback) of every error output."""
     return [(i, o.ename, o.evalue, plain(o.traceback))

@@ -8,7 +8,7 @@ import unittest
 import nbformat
 
 import claims
-from kit import KIT, OUTPUT, errors
+from kit import KIT, OUTPUT, chosen, errors
 
 
 def notebook(markdown, outputs=(), code="", facts=None):
@@ -128,7 +128,6 @@ class TheSolutionNotebooks(unittest.TestCase):
 class OnEjmlProducts(unittest.TestCase):
 
     def test_every_solution_notebook_executed_with_ejml_products_passes_the_check(self):
-        from test_notebooks import chosen
         save = OUTPUT / "executed-ejml"
         save.mkdir(parents=True, exist_ok=True)
         for path in chosen("solutions/notebooks"):

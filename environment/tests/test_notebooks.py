@@ -2,19 +2,12 @@
 a single error and with every number of their prose backed by that run (check-claims, on OpenBLAS's products; the
 EJML run is in test_claims.py), student notebooks with errors only where a check calls an exercise that is still a
 stub."""
-import os
 import unittest
 
 import nbformat
 
 import claims
-from kit import KIT, OUTPUT, Saturated, errors, execute
-
-
-def chosen(folder):
-    """The notebooks of a folder; RNNKIT_NOTEBOOKS="03 05" limits them to those whose names start so."""
-    prefixes = os.environ.get("RNNKIT_NOTEBOOKS", "").split()
-    return [p for p in sorted(KIT.glob(folder + "/*.ipynb")) if not prefixes or p.name.startswith(tuple(prefixes))]
+from kit import KIT, OUTPUT, Saturated, chosen, errors, execute
 
 
 class EveryNotebookRuns(unittest.TestCase):

@@ -20,7 +20,6 @@ time-out; the table says which. A mutation that passes every visible check must 
 passes without that reason, and on a reason that is stale (the mutation is caught now).
 """
 import json
-import os
 import queue
 import re
 import time
@@ -29,20 +28,13 @@ import unittest
 import nbformat
 from jupyter_client.manager import start_new_kernel
 
-from kit import KERNEL, KIT, plain
+from kit import KERNEL, KIT, chosen, plain
 
 MUTATIONS = KIT / "solutions/mutations"
 CHECK_CALL = re.compile(r"(?<![\w.])Check\.")
 # Check's failure message is "✗ " + line name + ": " + detail (+ ". Hint: ..."); the details it can give:
 CHECK_DETAIL = re.compile(r"^✗ (.*?): (?:not so|entry [\d(]|is [-\d.NIa]|shape is |length is |the result is null)", re.S)
 CELL_TIMEOUT = 180  # seconds; a mutation that loops for ever is interrupted and counts as caught (time-out)
-
-
-def chosen():
-    """The solution notebooks; RNNKIT_NOTEBOOKS="03 05" limits them to those whose names start so."""
-    prefixes = os.environ.get("RNNKIT_NOTEBOOKS", "").split()
-    return [p for p in sorted((KIT / "solutions/notebooks").glob("*.ipynb"))
-            if not prefixes or p.name.startswith(tuple(prefixes))]
 
 
 def nbgrader(cell):
@@ -133,7 +125,7 @@ def describe(where, error):
 class VisibleChecksCatchMutations(unittest.TestCase):
 
     def test_every_mutation_fails_a_visible_check_or_says_why_not(self):
-        notebooks = chosen()
+        notebooks = chosen("solutions/notebooks")
         self.assertTrue(notebooks, "no solution notebooks found")
         rows, problems = [], []
         start = time.monotonic()
@@ -144,8 +136,9 @@ class VisibleChecksCatchMutations(unittest.TestCase):
             for m in spec["mutations"]:
                 by_exercise.setdefault(m["exercise"], []).append(m)
             nb = nbformat.read(str(path), as_version=4)
-            plan = [(e, checks) for e, checks in exercises_and_checks(nb) if nbgrader(nb.cells[e])["grade_id"] in by_exercise]
-            known = {nbgrader(nb.cells[e])["grade_id"] for e, _ in exercises_and_checks(nb)}
+            exercises = exercises_and_checks(nb)
+            plan = [(e, checks) for e, checks in exercises if nbgrader(nb.cells[e])["grade_id"] in by_exercise]
+            known = {nbgrader(nb.cells[e])["grade_id"] for e, _ in exercises}
             for unknown in sorted(set(by_exercise) - known):
                 problems.append(f"{name}: mutations for an unknown exercise {unknown}")
             if not plan:
