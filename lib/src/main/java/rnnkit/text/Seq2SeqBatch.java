@@ -6,7 +6,8 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * One batch for sequence to sequence with teacher forcing: the padded sources, and for the decoder the inputs
  * {@code <bos> y_1 ... y_n} and the outputs it must predict {@code y_1 ... y_n <eos>}, time-major ({@code [T][B]},
- * T = the longest target + 1), padded with {@code pad} where {@code targetMask} (T&times;B) is 0.
+ * T = the longest target + 1), padded with {@code pad} where {@code targetMask} (T&times;B) is 0 (see
+ * {@link TeacherForcing}).
  */
 public record Seq2SeqBatch(PaddedBatch source, int[][] targetIn, int[][] targetOut, DMatrixRMaj targetMask) {
 
@@ -16,23 +17,8 @@ public record Seq2SeqBatch(PaddedBatch source, int[][] targetIn, int[][] targetO
             throw new IllegalArgumentException("a batch needs as many sources as targets, and at least one; got "
                     + sources.size() + " sources and " + targets.size() + " targets");
         }
-        int B = targets.size();
-        int T = 1;
-        for (int[] y : targets) {
-            T = Math.max(T, y.length + 1);
-        }
-        int[][] in = new int[T][B];
-        int[][] out = new int[T][B];
-        DMatrixRMaj mask = new DMatrixRMaj(T, B);
-        for (int b = 0; b < B; b++) {
-            int[] y = targets.get(b);
-            for (int t = 0; t < T; t++) {
-                in[t][b] = t == 0 ? bos : t <= y.length ? y[t - 1] : pad;      // <bos> y_1 .. y_n
-                out[t][b] = t < y.length ? y[t] : t == y.length ? eos : pad;  // y_1 .. y_n <eos>
-                mask.set(t, b, t <= y.length ? 1 : 0);
-            }
-        }
-        return new Seq2SeqBatch(PaddedBatch.of(sources, pad, 0), in, out, mask);
+        TeacherForcing decoder = TeacherForcing.of(targets, pad, bos, eos);
+        return new Seq2SeqBatch(PaddedBatch.of(sources, pad, 0), decoder.inputs(), decoder.targets(), decoder.mask());
     }
 
     public int batch() {
