@@ -27,9 +27,34 @@ class Nb05LstmGruTest {
                     Init.uniform(D, 4 * H, 0.7, seed + 3), Init.uniform(H, 4 * H, 0.7, seed + 4), Init.uniform(1, 4 * H, 1, seed + 5));
         }
 
+        /** The same for the coupled cell: three blocks f, g, o. */
+        static LstmCase coupled(int B, int D, int H, long seed) {
+            return new LstmCase(Init.uniform(B, D, 1, seed), Init.uniform(B, H, 0.9, seed + 1), Init.uniform(B, H, 2, seed + 2),
+                    Init.uniform(D, 3 * H, 0.7, seed + 3), Init.uniform(H, 3 * H, 0.7, seed + 4), Init.uniform(1, 3 * H, 1, seed + 5));
+        }
+
         List<DMatrixRMaj> all() {
             return List.of(x, hPrev, cPrev, Wx, Wh, b);
         }
+
+        /** The library's coupled LSTM (i = 1 - f, no peepholes) with these weights, after one step from (hPrev, cPrev). */
+        Lstm coupledLayer() {
+            Lstm lstm = new Lstm(Wx.numRows, Wh.numRows, Lstm.Variant.COUPLED, new Rng(0));
+            List<DMatrixRMaj> values = List.of(Wx, Wh, b);
+            for (int k = 0; k < 3; k++) {
+                lstm.parameters().get(k).value.setTo(values.get(k));
+            }
+            lstm.forward(Sequence.of(x), new State(hPrev.copy(), cPrev.copy()));
+            return lstm;
+        }
+    }
+
+    private static DMatrixRMaj tanhOf(DMatrixRMaj m) {
+        DMatrixRMaj t = m.copy();
+        for (int k = 0; k < t.getNumElements(); k++) {
+            t.data[k] = Math.tanh(t.data[k]);
+        }
+        return t;
     }
 
     /** A GRU's weights and one step's inputs. */
@@ -181,6 +206,54 @@ class Nb05LstmGruTest {
             Ex_nb05_forget_bias.setForgetBias(mine, 2.5);
             Check.close("the bias after setForgetBias(b, 2.5), H = " + H, lstm.parameters().get(2).value, mine, 0,
                     "blocks i | f | g | o: set columns H .. 2H - 1 to the value, leave the rest as it was");
+        }
+    }
+
+    // ---- nb05_coupled (3 points) ----
+
+    @Test
+    @Graded(id = "nb05_coupled", weight = 1)
+    @DisplayName("coupledStepForward matches the library's coupled LSTM: gates f g o, cell, tanh(cell), state")
+    void coupledStepMatchesTheLibrary() {
+        for (int[] s : new int[][]{{3, 4, 5}, {1, 2, 2}}) {
+            LstmCase k = LstmCase.coupled(s[0], s[1], s[2], 60 * s[2]);
+            String at = " (" + String.format(SHAPES, s[0], s[1], s[2]) + ")";
+            Lstm lstm = k.coupledLayer();
+            Lstm.StepResult a = Ex_nb05_coupled.coupledStepForward(k.x(), k.hPrev(), k.cPrev(), k.Wx(), k.Wh(), k.b());
+            Check.that("coupledStepForward returns h, c, gates and tanhC" + at, a != null && a.h() != null && a.c() != null
+                    && a.gates() != null && a.tanhC() != null, "fill every field of Lstm.StepResult");
+            Check.close("the activated gates" + at, lstm.gatesAt(0), a.gates(), 1e-12,
+                    "columns f | g | o; σ for f and o, tanh for g; b on every row");
+            Check.close("c_t" + at, lstm.finalState().c, a.c(), 1e-12, "c_t = f ⊙ c_{t-1} + (1 - f) ⊙ g");
+            Check.close("tanh(c_t)" + at, tanhOf(lstm.finalState().c), a.tanhC(), 1e-12, null);
+            Check.close("h_t" + at, lstm.finalState().h, a.h(), 1e-12, "h_t = o ⊙ tanh(c_t)");
+        }
+    }
+
+    @Test
+    @Graded(id = "nb05_coupled", weight = 2)
+    @DisplayName("coupledStepBackward matches the library's coupled LSTM backward")
+    void coupledBackwardMatchesTheLibrary() {
+        for (int[] s : new int[][]{{3, 4, 5}, {1, 2, 2}}) {
+            LstmCase k = LstmCase.coupled(s[0], s[1], s[2], 70 * s[2]);
+            String at = " (" + String.format(SHAPES, s[0], s[1], s[2]) + ")";
+            Lstm lstm = k.coupledLayer();
+            State after = lstm.finalState();
+            Lstm.StepResult step = new Lstm.StepResult(after.h, after.c, lstm.gatesAt(0), tanhOf(after.c));
+            DMatrixRMaj dh = Init.uniform(s[0], s[2], 1, 11), dc = Init.uniform(s[0], s[2], 1, 12);
+            lstm.zeroGrad();
+            DMatrixRMaj dx = lstm.backward(new Sequence(1, s[0], s[2]), new State(dh.copy(), dc.copy())).at(0);
+            Lstm.StepGradients a = Ex_nb05_coupled.coupledStepBackward(dh, dc, k.x(), k.hPrev(), k.cPrev(), step, k.Wx(), k.Wh());
+            Check.that("coupledStepBackward returns six gradients" + at, a != null && a.dx() != null && a.dhPrev() != null
+                    && a.dcPrev() != null && a.dWx() != null && a.dWh() != null && a.db() != null, "fill every field of Lstm.StepGradients");
+            Check.close("dc_{t-1}" + at, lstm.initialGradient().c, a.dcPrev(), 1e-12,
+                    "δc = δc_t + δh ⊙ o ⊙ (1 - tanh²c_t), and δc_{t-1} = δc ⊙ f");
+            Check.close("db" + at, lstm.parameters().get(2).grad, a.db(), 1e-12,
+                    "δa_f = δc (c_{t-1} - g) f(1-f) (f reaches c_t twice), δa_g = δc (1-f)(1-g²), δa_o = δh tanh(c) o(1-o), in the order f g o");
+            Check.close("dWx" + at, lstm.parameters().get(0).grad, a.dWx(), 1e-12, "xᵀ δa");
+            Check.close("dWh" + at, lstm.parameters().get(1).grad, a.dWh(), 1e-12, "h_{t-1}ᵀ δa");
+            Check.close("dx" + at, dx, a.dx(), 1e-12, "δa W_xᵀ");
+            Check.close("dh_{t-1}" + at, lstm.initialGradient().h, a.dhPrev(), 1e-12, "δa W_hᵀ");
         }
     }
 }

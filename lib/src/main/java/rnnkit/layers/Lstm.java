@@ -19,33 +19,122 @@ import rnnkit.core.Rng;
  *   h_t = o ⊙ tanh(c_t)
  * </pre>
  * Gates are stacked in PyTorch's order i, f, g, o: {@code Wx} is D&times;4H, {@code Wh} H&times;4H, {@code b}
- * 1&times;4H (PyTorch's two biases b_ih + b_hh in one). Two variants of the lecture are here too:
- * <ul>
- *   <li>{@link Variant#PEEPHOLE} (Gers &amp; Schmidhuber, 2000): the gates also see the cell,
- *   i = σ(a_i + w_ci ⊙ c_{t-1}), f = σ(a_f + w_cf ⊙ c_{t-1}), o = σ(a_o + w_co ⊙ c_t), with diagonal weights
- *   {@code wci}, {@code wcf}, {@code wco} (1&times;H);</li>
- *   <li>{@link Variant#COUPLED} input and forget gates: i = 1 - f, so the gates are f, g, o and {@code Wx} is
- *   D&times;3H. Greff et al. (2017, "CIFG") and the Koç slides write the mirror form f = 1 - i, learning i; the two
- *   are the same model under the renaming i &harr; 1 - f (one gate learnt, the other its complement).</li>
- * </ul>
+ * 1&times;4H (PyTorch's two biases b_ih + b_hh in one).
+ *
+ * <h2>The variants</h2>
+ * The {@link Variant}s are those of Greff et al., "LSTM: A Search Space Odyssey" (IEEE TNNLS 28(10), 2017). Their
+ * reference, "vanilla" V, is the LSTM with peepholes ({@link Variant#PEEPHOLE}, Gers &amp; Schmidhuber, 2000):
+ * <pre>
+ *   i = σ(a_i + w_ci ⊙ c_{t-1})   f = σ(a_f + w_cf ⊙ c_{t-1})   o = σ(a_o + w_co ⊙ c_t)
+ * </pre>
+ * with diagonal peephole weights {@code wci}, {@code wcf}, {@code wco} (1&times;H; o looks at the new cell). Each of
+ * their eight variants is V with exactly one change, so <b>every variant but NP keeps the peepholes</b> of the gates
+ * it still learns:
+ * <table>
+ *   <caption>Greff et al.'s variants</caption>
+ *   <tr><th>Greff</th><th>here</th><th>change to V</th><th>learnt blocks</th><th>peepholes</th></tr>
+ *   <tr><td>V</td><td>{@link Variant#PEEPHOLE}</td><td>none</td><td>i f g o</td><td>i f o</td></tr>
+ *   <tr><td>NIG</td><td>{@link Variant#NIG}</td><td>no input gate: i = 1</td><td>f g o</td><td>f o</td></tr>
+ *   <tr><td>NFG</td><td>{@link Variant#NFG}</td><td>no forget gate: f = 1, c_t = c_{t-1} + i ⊙ g (the 1997
+ *       LSTM's constant error carousel)</td><td>i g o</td><td>i o</td></tr>
+ *   <tr><td>NOG</td><td>{@link Variant#NOG}</td><td>no output gate: o = 1</td><td>i f g</td><td>i f</td></tr>
+ *   <tr><td>NIAF</td><td>{@link Variant#NIAF}</td><td>no input activation: g = a_g</td><td>i f g o</td><td>i f o</td></tr>
+ *   <tr><td>NOAF</td><td>{@link Variant#NOAF}</td><td>no output activation: h = o ⊙ c_t</td><td>i f g o</td><td>i f o</td></tr>
+ *   <tr><td>NP</td><td>{@link Variant#STANDARD}</td><td>no peepholes (PyTorch's LSTM)</td><td>i f g o</td><td>none</td></tr>
+ *   <tr><td>CIFG</td><td>{@link Variant#CIFG}</td><td>coupled gates, written here i = 1 - f</td><td>f g o</td><td>f o</td></tr>
+ *   <tr><td>FGR</td><td>{@link Variant#FGR}</td><td>full gate recurrence: + [i, f, o]_{t-1} W_gg in the
+ *       pre-activations of i, f, o</td><td>i f g o</td><td>i f o</td></tr>
+ * </table>
+ * {@link Variant#COUPLED} is CIFG without peepholes: NP's cell with coupled gates.
+ *
+ * <p><b>CIFG's orientation.</b> Greff et al. and the Koç slides learn the input gate and set f = 1 - i; here the
+ * forget gate is learnt and i = 1 - f. The two are the same model: since 1 - σ(z) = σ(-z), Greff's CIFG with
+ * weights (W_i, b_i, w_ci) computes exactly what this one computes with (W_f, b_f, w_cf) = -(W_i, b_i, w_ci), and
+ * PyTorch's symmetric initialization draws both alike. Learning f keeps {@link #forgetBias} meaning what it means
+ * for every other variant (a positive bias keeps the cell).
+ *
+ * <p><b>FGR</b> (the gate recurrence of the 1997 LSTM): each of the gates i, f, o also receives the previous step's
+ * activated gates i_{t-1}, f_{t-1}, o_{t-1}, through Greff's nine matrices R_ii, R_fi, ..., R_oo, held here as one
+ * 3H&times;3H parameter {@code Wgg} (rows: i_{t-1}, f_{t-1}, o_{t-1}; columns: to i, f, o). At t = 0 the previous
+ * gates are 0. They are not part of a {@link State}, so an FGR layer runs whole sequences only ({@link #step}
+ * refuses it).
+ *
+ * <p><b>Where the code is.</b> STANDARD, the layer everyone trains and the one benchmarked against PyTorch, has its
+ * own branch-free loops ({@link #cell}, {@link #cellBackward}). Every other variant runs through one general cell,
+ * {@code LstmVariantCell}, in which each change is one line forward and its mirror backward; FGR's matrix products
+ * are here, around it ({@code addGateRecurrence}, {@code backThroughGateRecurrence}).
  */
 public final class Lstm extends RecurrentLayer {
 
-    /** Which LSTM: the standard one, with peepholes, or with coupled input and forget gates. */
-    public enum Variant { STANDARD, PEEPHOLE, COUPLED }
+    /**
+     * Which LSTM (see the class comment): the standard one (Greff's NP), Greff's vanilla V with peepholes, the coupled
+     * gates without peepholes, and Greff's changes to V.
+     */
+    public enum Variant {
+        /** i, f, g, o without peepholes: PyTorch's LSTM, Greff's NP. */
+        STANDARD("ifgo", false),
+        /** Greff's vanilla V: i, f, o look at the cell (Gers &amp; Schmidhuber, 2000). */
+        PEEPHOLE("ifgo", true),
+        /** Coupled input and forget gates, i = 1 - f, without peepholes. */
+        COUPLED("fgo", false),
+        /** V without the input gate: i = 1. */
+        NIG("fgo", true),
+        /** V without the forget gate: f = 1, the cell of the 1997 LSTM. */
+        NFG("igo", true),
+        /** V without the output gate: o = 1. */
+        NOG("ifg", true),
+        /** V without the input activation: g = a_g. */
+        NIAF("ifgo", true),
+        /** V without the output activation: h = o ⊙ c_t. */
+        NOAF("ifgo", true),
+        /** V with coupled input and forget gates, i = 1 - f. */
+        CIFG("fgo", true),
+        /** V with full gate recurrence: the gates also see i_{t-1}, f_{t-1}, o_{t-1}. */
+        FGR("ifgo", true);
+
+        private final String blocks;
+        private final boolean peepholes;
+
+        Variant(String blocks, boolean peepholes) {
+            this.blocks = blocks;
+            this.peepholes = peepholes;
+        }
+
+        /** The learnt blocks of {@code Wx}, {@code Wh} and {@code b}, in order: "ifgo", or three of its letters. */
+        public String blocks() {
+            return blocks;
+        }
+
+        /** Whether the learnt sigmoid gates look at the cell. */
+        public boolean hasPeepholes() {
+            return peepholes;
+        }
+
+        /** Whether a forget gate is learnt (all but NFG; for the coupled variants it is the learnt one). */
+        public boolean hasForgetGate() {
+            return blocks.indexOf('f') >= 0;
+        }
+    }
 
     private final Variant variant;
-    private final Parameter wci;
-    private final Parameter wcf;
-    private final Parameter wco;
     private final List<Parameter> params;
-    private final DMatrixRMaj[] peepValues;
-    private final DMatrixRMaj[] peepGrads;
+    /** The general cell of every variant but STANDARD; null for STANDARD. */
+    private final LstmVariantCell variantCell;
+    /** FGR's gate-to-gate weights (3H&times;3H), null for the other variants. */
+    private final Parameter Wgg;
 
     /** c[0] is the initial cell, c[t + 1] the cell after step t. */
     private DMatrixRMaj[] c = new DMatrixRMaj[0];
+    /** tanh(c_t) (c_t itself for NOAF). */
     private DMatrixRMaj[] tanhC = new DMatrixRMaj[0];
+    /** The activated learnt gates of each step. */
     private DMatrixRMaj[] gates = new DMatrixRMaj[0];
+    /** FGR: the previous step's activated gates [i, f, o] as step t sees them (B&times;3H). */
+    private DMatrixRMaj[] prevGates = new DMatrixRMaj[0];
+    private final DMatrixRMaj gateInput = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj dGates = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj daGates = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj heldDGates = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dc = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj heldDc = new DMatrixRMaj(1, 1);
 
@@ -54,46 +143,51 @@ public final class Lstm extends RecurrentLayer {
         this(inputSize, hiddenSize, Variant.STANDARD, rng);
     }
 
+    /** An LSTM of the given variant; every parameter drawn from PyTorch's U(-1/sqrt(H), 1/sqrt(H)). */
     public Lstm(int inputSize, int hiddenSize, Variant variant, Rng rng) {
-        super(inputSize, hiddenSize, variant == Variant.COUPLED ? 3 : 4, "Wx", "Wh", "b");
+        super(inputSize, hiddenSize, variant.blocks().length(), "Wx", "Wh", "b");
         this.variant = variant;
         Init.pytorch(Wx.value, H, rng);
         Init.pytorch(Wh.value, H, rng);
         Init.pytorch(b.value, H, rng);
         params = new ArrayList<>(List.of(Wx, Wh, b));
-        if (variant == Variant.PEEPHOLE) {
-            wci = new Parameter("wci", 1, H);
-            wcf = new Parameter("wcf", 1, H);
-            wco = new Parameter("wco", 1, H);
-            for (Parameter p : List.of(wci, wcf, wco)) {
-                Init.pytorch(p.value, H, rng);
-                params.add(p);
+        DMatrixRMaj[] peepValues = new DMatrixRMaj[3];
+        DMatrixRMaj[] peepGrads = new DMatrixRMaj[3];
+        if (variant.hasPeepholes()) {
+            String[] gate = {"i", "f", "o"};
+            for (int k = 0; k < 3; k++) {
+                if (variant.blocks().contains(gate[k])) {                   // a peephole for each learnt σ gate
+                    Parameter p = new Parameter("wc" + gate[k], 1, H);
+                    Init.pytorch(p.value, H, rng);
+                    params.add(p);
+                    peepValues[k] = p.value;
+                    peepGrads[k] = p.grad;
+                }
             }
-            peepValues = new DMatrixRMaj[]{wci.value, wcf.value, wco.value};
-            peepGrads = new DMatrixRMaj[]{wci.grad, wcf.grad, wco.grad};
-        } else {
-            wci = null;
-            wcf = null;
-            wco = null;
-            peepValues = null;
-            peepGrads = null;
         }
+        if (variant == Variant.FGR) {
+            Wgg = new Parameter("Wgg", 3 * H, 3 * H);
+            Init.pytorch(Wgg.value, H, rng);
+            params.add(Wgg);
+        } else {
+            Wgg = null;
+        }
+        variantCell = variant == Variant.STANDARD ? null : new LstmVariantCell(variant, H, peepValues, peepGrads);
     }
 
     /**
      * Sets every forget-gate bias to {@code value}: with 1 (Gers et al., 2000; Jozefowicz et al., 2015) the
-     * forget gate starts mostly open, so the cell remembers from the first update on.
+     * forget gate starts mostly open, so the cell remembers from the first update on. NFG has no forget gate.
      */
     public Lstm forgetBias(double value) {
-        int f = forgetBlock();
+        if (!variant.hasForgetGate()) {
+            throw new IllegalStateException(variant + " has no forget gate (f = 1), so no forget-gate bias");
+        }
+        int f = variant.blocks().indexOf('f');
         for (int j = 0; j < H; j++) {
             b.value.data[f * H + j] = value;
         }
         return this;
-    }
-
-    private int forgetBlock() {
-        return variant == Variant.COUPLED ? 0 : 1;
     }
 
     public Variant variant() {
@@ -110,6 +204,14 @@ public final class Lstm extends RecurrentLayer {
         return params;
     }
 
+    /**
+     * The activated gates of step t of the last forward pass (a copy, B&times;GH): the learnt blocks in the order of
+     * {@link Variant#blocks()}, i, f, g, o for the standard LSTM.
+     */
+    public DMatrixRMaj gatesAt(int t) {
+        return gates[t].copy();
+    }
+
     @Override
     void allocate(int steps, int batch) {
         super.allocate(steps, batch);
@@ -117,6 +219,7 @@ public final class Lstm extends RecurrentLayer {
             c = matrices(steps + 1, batch, H);
             tanhC = matrices(steps, batch, H);
             gates = matrices(steps, batch, G * H);
+            prevGates = Wgg == null ? prevGates : matrices(steps, batch, 3 * H);
         }
     }
 
@@ -132,110 +235,100 @@ public final class Lstm extends RecurrentLayer {
 
     @Override
     void forwardStep(int t, DMatrixRMaj a) {
-        cell(variant, a, hIn(t), c[t], Wh.value, peepValues, c[t + 1], tanhC[t], h[t + 1]);
+        if (variantCell == null) {
+            cell(a, hIn(t), c[t], Wh.value, c[t + 1], tanhC[t], h[t + 1]);
+        } else {
+            Gemm.multAdd(hIn(t), Wh.value, a);                       // a = x_t W_x + b + h_{t-1} W_h
+            if (Wgg != null) {
+                addGateRecurrence(t, a);                              // FGR: + [i f o]_{t-1} W_gg
+            }
+            variantCell.forward(a, c[t], c[t + 1], tanhC[t], h[t + 1]);
+        }
         gates[t].setTo(a);
     }
 
     /**
-     * The cell, one step for a batch. On entry {@code a} holds x_t W_x + b (B&times;GH); on exit it holds the
-     * activated gates (i, f, g, o; for COUPLED f, g, o), which the backward step needs. Writes c_t, tanh(c_t) and
-     * h_t.
+     * FGR, forward: the gates of step t - 1 (zero at t = 0), [i, f, o] as one B&times;3H matrix q, enter the
+     * pre-activations of i, f, o as q W_gg. (FGR learns all four blocks, so i, f are columns [0, 2H), o [3H, 4H).)
      */
-    static void cell(Variant v, DMatrixRMaj a, DMatrixRMaj hPrev, DMatrixRMaj cPrev, DMatrixRMaj Wh,
-                     DMatrixRMaj[] peep, DMatrixRMaj c, DMatrixRMaj tanhC, DMatrixRMaj h) {
-        Gemm.multAdd(hPrev, Wh, a);                      // a = x_t W_x + b + h_{t-1} W_h
+    private void addGateRecurrence(int t, DMatrixRMaj a) {
+        DMatrixRMaj q = prevGates[t];
+        if (t == 0) {
+            q.zero();
+        } else {
+            Ops.copyBlock(gates[t - 1], 0, 0, q, 0, 0, B, 2 * H);           // i_{t-1}, f_{t-1}
+            Ops.copyBlock(gates[t - 1], 0, 3 * H, q, 0, 2 * H, B, H);       // o_{t-1}
+        }
+        Ops.shape(gateInput, B, 3 * H);
+        Gemm.mult(q, Wgg.value, gateInput);
+        Ops.addBlock(gateInput, 0, 0, a, 0, 0, B, 2 * H);                  // to i and f
+        Ops.addBlock(gateInput, 0, 2 * H, a, 0, 3 * H, B, H);              // to o
+    }
+
+    /**
+     * FGR, backward: from da (this step's pre-activations) to W_gg and to the previous step's gates:
+     * dW_gg += q^T da_{ifo}, and dGates = da_{ifo} W_gg^T, which the previous step's cell adds to its gates' gradient.
+     */
+    private void backThroughGateRecurrence(int t, DMatrixRMaj da) {
+        Ops.shape(daGates, B, 3 * H);
+        Ops.copyBlock(da, 0, 0, daGates, 0, 0, B, 2 * H);
+        Ops.copyBlock(da, 0, 3 * H, daGates, 0, 2 * H, B, H);
+        Gemm.multAddTransA(prevGates[t], daGates, Wgg.grad);
+        Gemm.multTransB(daGates, Wgg.value, dGates);
+    }
+
+    /**
+     * The standard cell, one step for a batch. On entry {@code a} holds x_t W_x + b (B&times;4H); on exit it holds
+     * the activated gates i, f, g, o, which the backward step needs. Writes c_t, tanh(c_t) and h_t.
+     */
+    static void cell(DMatrixRMaj a, DMatrixRMaj hPrev, DMatrixRMaj cPrev, DMatrixRMaj Wh, DMatrixRMaj c,
+                     DMatrixRMaj tanhC, DMatrixRMaj h) {
+        Gemm.multAdd(hPrev, Wh, a);                                  // a = x_t W_x + b + h_{t-1} W_h
         int H = h.numCols;
-        int G = a.numCols / H;
         for (int r = 0; r < h.numRows; r++) {
-            int row = r * G * H;
+            int row = r * 4 * H;
             for (int j = 0; j < H; j++) {
                 int k = r * H + j;
-                double cp = cPrev.data[k];
-                double i;
-                double f;
-                double g;
-                double aO;
-                if (v == Variant.COUPLED) {
-                    f = Activation.sigmoid(a.data[row + j]);
-                    i = 1 - f;                                      // coupled: i = 1 - f
-                    g = Activation.tanh(a.data[row + H + j]);
-                    aO = a.data[row + 2 * H + j];
-                } else {
-                    double peepI = peep == null ? 0 : peep[0].data[j] * cp;
-                    double peepF = peep == null ? 0 : peep[1].data[j] * cp;
-                    i = Activation.sigmoid(a.data[row + j] + peepI);
-                    f = Activation.sigmoid(a.data[row + H + j] + peepF);
-                    g = Activation.tanh(a.data[row + 2 * H + j]);
-                    aO = a.data[row + 3 * H + j];
-                }
-                double ct = f * cp + i * g;                         // c_t = f ⊙ c_{t-1} + i ⊙ g
-                double o = Activation.sigmoid(aO + (peep == null ? 0 : peep[2].data[j] * ct));
+                double i = Activation.sigmoid(a.data[row + j]);
+                double f = Activation.sigmoid(a.data[row + H + j]);
+                double g = Activation.tanh(a.data[row + 2 * H + j]);
+                double o = Activation.sigmoid(a.data[row + 3 * H + j]);
+                double ct = f * cPrev.data[k] + i * g;                  // c_t = f ⊙ c_{t-1} + i ⊙ g
                 double tc = Activation.tanh(ct);
                 c.data[k] = ct;
                 tanhC.data[k] = tc;
-                h.data[k] = o * tc;                                 // h_t = o ⊙ tanh(c_t)
-                if (v == Variant.COUPLED) {
-                    a.data[row + j] = f;
-                    a.data[row + H + j] = g;
-                    a.data[row + 2 * H + j] = o;
-                } else {
-                    a.data[row + j] = i;
-                    a.data[row + H + j] = f;
-                    a.data[row + 2 * H + j] = g;
-                    a.data[row + 3 * H + j] = o;
-                }
+                h.data[k] = o * tc;                                     // h_t = o ⊙ tanh(c_t)
+                a.data[row + j] = i;
+                a.data[row + H + j] = f;
+                a.data[row + 2 * H + j] = g;
+                a.data[row + 3 * H + j] = o;
             }
         }
     }
 
     /**
-     * One step back through the cell. {@code dh} is dL/dh_t and {@code dc} dL/dc_t from the future; on exit
-     * {@code dc} holds dL/dc_{t-1} (mostly {@code dc_t ⊙ f}: the cell's gradient highway) and {@code da} the
-     * gradient on the pre-activations. Peephole gradients are accumulated into {@code peepGrad}.
+     * One step back through the standard cell. {@code dh} is dL/dh_t and {@code dc} dL/dc_t from the future; on
+     * exit {@code dc} holds dL/dc_{t-1} = dc_t ⊙ f (the cell's gradient highway) and {@code da} the gradient on the
+     * pre-activations.
      */
-    static void cellBackward(Variant v, DMatrixRMaj dh, DMatrixRMaj dc, DMatrixRMaj gates, DMatrixRMaj cPrev,
-                             DMatrixRMaj c, DMatrixRMaj tanhC, DMatrixRMaj[] peep, DMatrixRMaj[] peepGrad,
-                             DMatrixRMaj da) {
+    static void cellBackward(DMatrixRMaj dh, DMatrixRMaj dc, DMatrixRMaj gates, DMatrixRMaj cPrev,
+                             DMatrixRMaj tanhC, DMatrixRMaj da) {
         int H = dh.numCols;
-        int G = gates.numCols / H;
         for (int r = 0; r < dh.numRows; r++) {
-            int row = r * G * H;
+            int row = r * 4 * H;
             for (int j = 0; j < H; j++) {
                 int k = r * H + j;
+                double i = gates.data[row + j];
+                double f = gates.data[row + H + j];
+                double g = gates.data[row + 2 * H + j];
+                double o = gates.data[row + 3 * H + j];
                 double tc = tanhC.data[k];
-                double cp = cPrev.data[k];
-                double o = gates.data[row + (G - 1) * H + j];
-                double daO = dh.data[k] * tc * o * (1 - o);              // h = o ⊙ tanh(c)
-                double dct = dc.data[k] + dh.data[k] * o * (1 - tc * tc); // + through tanh(c_t)
-                if (peep != null) {
-                    dct += daO * peep[2].data[j];                        // o peeks at c_t
-                    peepGrad[2].data[j] += daO * c.data[k];
-                }
-                if (v == Variant.COUPLED) {
-                    double f = gates.data[row + j];
-                    double g = gates.data[row + H + j];
-                    da.data[row + j] = dct * (cp - g) * f * (1 - f);     // c = f c_{t-1} + (1 - f) g
-                    da.data[row + H + j] = dct * (1 - f) * (1 - g * g);
-                    da.data[row + 2 * H + j] = daO;
-                    dc.data[k] = dct * f;
-                } else {
-                    double i = gates.data[row + j];
-                    double f = gates.data[row + H + j];
-                    double g = gates.data[row + 2 * H + j];
-                    double daI = dct * g * i * (1 - i);
-                    double daF = dct * cp * f * (1 - f);
-                    da.data[row + j] = daI;
-                    da.data[row + H + j] = daF;
-                    da.data[row + 2 * H + j] = dct * i * (1 - g * g);
-                    da.data[row + 3 * H + j] = daO;
-                    double dcPrev = dct * f;                              // dc_{t-1} = dc_t ⊙ f
-                    if (peep != null) {
-                        dcPrev += daI * peep[0].data[j] + daF * peep[1].data[j];
-                        peepGrad[0].data[j] += daI * cp;
-                        peepGrad[1].data[j] += daF * cp;
-                    }
-                    dc.data[k] = dcPrev;
-                }
+                double dct = dc.data[k] + dh.data[k] * o * (1 - tc * tc);  // δc: from the future and through h
+                da.data[row + j] = dct * g * i * (1 - i);                  // c = f c_{t-1} + i g
+                da.data[row + H + j] = dct * cPrev.data[k] * f * (1 - f);
+                da.data[row + 2 * H + j] = dct * i * (1 - g * g);
+                da.data[row + 3 * H + j] = dh.data[k] * tc * o * (1 - o);  // h = o ⊙ tanh(c)
+                dc.data[k] = dct * f;                                      // δc_{t-1} = δc_t ⊙ f
             }
         }
     }
@@ -248,30 +341,58 @@ public final class Lstm extends RecurrentLayer {
         } else {
             dc.setTo(dFinal.c);
         }
+        if (Wgg != null) {
+            Ops.shape(dGates, B, 3 * H);
+            dGates.zero();                                           // the last step's gates feed no later step
+        }
     }
 
     @Override
     void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev) {
-        cellBackward(variant, dh, dc, gates[t], c[t], c[t + 1], tanhC[t], peepValues, peepGrads, da);
+        if (variantCell == null) {
+            cellBackward(dh, dc, gates[t], c[t], tanhC[t], da);
+        } else {
+            variantCell.backward(dh, dc, Wgg == null ? null : dGates, gates[t], c[t], c[t + 1], tanhC[t], da);
+            if (Wgg != null) {
+                backThroughGateRecurrence(t, da);
+            }
+        }
         dhPrev.zero();
         backThroughWh(t, da, dhPrev);                               // dW_h += h_{t-1}^T da, dh_{t-1} = da W_h^T
     }
 
+    /** A padding row keeps its cell, and for FGR the gates that the next step sees. */
     @Override
     void carryRow(int t, int row) {
         System.arraycopy(c[t].data, row * H, c[t + 1].data, row * H, H);
+        if (Wgg != null) {
+            int at = row * 4 * H;
+            System.arraycopy(prevGates[t].data, row * 3 * H, gates[t].data, at, 2 * H);
+            System.arraycopy(prevGates[t].data, row * 3 * H + 2 * H, gates[t].data, at + 3 * H, H);
+        }
     }
 
     @Override
     void holdRowGradient(int row) {
-        Ops.shape(heldDc, B, H);
-        System.arraycopy(dc.data, row * H, heldDc.data, row * H, H);
-        java.util.Arrays.fill(dc.data, row * H, (row + 1) * H, 0);
+        hold(dc, heldDc, row, H);
+        if (Wgg != null) {
+            hold(dGates, heldDGates, row, 3 * H);
+        }
     }
 
     @Override
     void releaseRowGradient(int row) {
         System.arraycopy(heldDc.data, row * H, dc.data, row * H, H);
+        if (Wgg != null) {
+            System.arraycopy(heldDGates.data, row * 3 * H, dGates.data, row * 3 * H, 3 * H);
+        }
+    }
+
+    /** Sets aside row {@code row} of {@code m} (cols wide) in {@code held} and zeroes it in {@code m}. */
+    private void hold(DMatrixRMaj m, DMatrixRMaj held, int row, int cols) {
+        Ops.shape(held, B, cols);
+        System.arraycopy(m.data, row * cols, held.data, row * cols, cols);
+        java.util.Arrays.fill(m.data, row * cols, (row + 1) * cols, 0);
     }
 
     @Override
@@ -284,14 +405,25 @@ public final class Lstm extends RecurrentLayer {
         return new State(h[t + 1].copy(), c[t + 1].copy());
     }
 
+    /** One step from {@code state}; not for FGR, whose previous gates a {@link State} does not carry. */
     @Override
     public State step(DMatrixRMaj x, State state) {
+        if (Wgg != null) {
+            throw new UnsupportedOperationException("FGR's gates depend on the previous step's gates, which a State "
+                    + "does not carry: run forward over the whole sequence");
+        }
         int batch = x.numRows;
         DMatrixRMaj a = new DMatrixRMaj(batch, G * H);
         Gemm.mult(x, Wx.value, a);
         Ops.addRow(a, b.value);
         State next = State.zeros(batch, H, true);
-        cell(variant, a, state.h, state.c, Wh.value, peepValues, next.c, new DMatrixRMaj(batch, H), next.h);
+        DMatrixRMaj tanhC = new DMatrixRMaj(batch, H);
+        if (variantCell == null) {
+            cell(a, state.h, state.c, Wh.value, next.c, tanhC, next.h);
+        } else {
+            Gemm.multAdd(state.h, Wh.value, a);
+            variantCell.forward(a, state.c, next.c, tanhC, next.h);
+        }
         return next;
     }
 
@@ -309,7 +441,7 @@ public final class Lstm extends RecurrentLayer {
         DMatrixRMaj c = new DMatrixRMaj(batch, H);
         DMatrixRMaj tanhC = new DMatrixRMaj(batch, H);
         DMatrixRMaj h = new DMatrixRMaj(batch, H);
-        cell(Variant.STANDARD, a, hPrev, cPrev, Wh, null, c, tanhC, h);
+        cell(a, hPrev, cPrev, Wh, c, tanhC, h);
         return new StepResult(h, c, a, tanhC);
     }
 
@@ -323,7 +455,7 @@ public final class Lstm extends RecurrentLayer {
                                              DMatrixRMaj cPrev, StepResult step, DMatrixRMaj Wx, DMatrixRMaj Wh) {
         DMatrixRMaj dc = dcNext.copy();
         DMatrixRMaj da = new DMatrixRMaj(dh.numRows, step.gates().numCols);
-        cellBackward(Variant.STANDARD, dh, dc, step.gates(), cPrev, step.c(), step.tanhC(), null, null, da);
+        cellBackward(dh, dc, step.gates(), cPrev, step.tanhC(), da);
         DMatrixRMaj db = new DMatrixRMaj(1, da.numCols);
         Ops.addColumnSums(da, db);
         return new StepGradients(
