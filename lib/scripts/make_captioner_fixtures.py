@@ -16,16 +16,11 @@ import os
 
 import torch
 
+from fixtures import rows
+
 torch.set_default_dtype(torch.float64)
 V, EMB, F, H = 7, 3, 4, 5
 LENGTHS = [4, 1, 0, 3]          # caption lengths in the batch: padding in three of the four rows
-
-
-def rows(t):
-    t = t.detach()
-    if t.dim() == 1:
-        t = t.unsqueeze(0)
-    return t.tolist()
 
 
 def teacher_forcing(captions, pad=0, bos=2, eos=3):

@@ -15,17 +15,10 @@ import os
 
 import torch
 
+from fixtures import rows
+
 torch.set_default_dtype(torch.float64)
 T, B, D, H = 5, 3, 4, 6
-
-
-def rows(t):
-    t = t.detach()
-    if t.dim() == 1:
-        t = t.unsqueeze(0)
-    if t.dim() == 3:
-        t = t.reshape(-1, t.shape[-1])
-    return t.tolist()
 
 
 def case(kind, module, seed):

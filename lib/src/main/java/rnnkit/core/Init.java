@@ -82,6 +82,28 @@ public final class Init {
         return w;
     }
 
+    /**
+     * Sparse initialization (Martens, 2010; Sutskever et al., 2013): every unit gets exactly {@code k} nonzero
+     * incoming weights, from N(0, std^2), at randomly chosen inputs; the rest are 0. With row vectors
+     * ({@code x W}) a unit's incoming weights are a column of {@code w}, so each column gets k nonzeros. Units that
+     * listen to different small sets of inputs start out different from one another (symmetry breaking) while
+     * the total input to a unit does not grow with the layer's width.
+     */
+    public static DMatrixRMaj sparse(DMatrixRMaj w, int k, double std, Rng rng) {
+        if (k < 1 || k > w.numRows) {
+            throw new IllegalArgumentException("each of the " + w.numCols + " units needs 1 <= k <= " + w.numRows
+                    + " incoming weights, got k=" + k);
+        }
+        w.zero();
+        for (int j = 0; j < w.numCols; j++) {
+            int[] rows = rng.permutation(w.numRows);            // the first k of a random order: k distinct inputs
+            for (int i = 0; i < k; i++) {
+                w.set(rows[i], j, std * rng.gaussian());
+            }
+        }
+        return w;
+    }
+
     /** Every entry equal to {@code v}. */
     public static DMatrixRMaj constant(DMatrixRMaj w, double v) {
         CommonOps_DDRM.fill(w, v);

@@ -15,10 +15,19 @@ import rnnkit.core.Rng;
  *
  * <p>The static {@link #stepForward} and {@link #stepBackward} are the cell on its own, as notebooks 02 and 03
  * build it; the layer runs the same cell ({@link #cell}) over whole sequences.
+ *
+ * <p>With a leak rate α &lt; 1 ({@link #leakRate(double)}) the units are <em>leaky integrators</em> (Jaeger et
+ * al., 2007; Bengio et al., 2013): {@code h_t = (1 - α) h_{t-1} + α f(x_t W_xh + h_{t-1} W_hh + b_h)}. Each unit
+ * keeps a share 1 - α of its old value, so the state changes on a time scale of about 1/α steps and the Jacobian
+ * {@code dh_t/dh_{t-1} = (1 - α) I + α diag(f') W_hh^T} stays near the identity. α = 1 is the plain RNN.
  */
 public final class Rnn extends RecurrentLayer {
 
     private final Activation f;
+    /** α: the share of the new value f(a_t) a unit takes in at each step (1: the plain RNN). */
+    private double leak = 1;
+    /** u[t] = f(a_t) at step t, kept for the backward pass when α &lt; 1 (then h[t + 1] is not f(a_t)). */
+    private DMatrixRMaj[] u = new DMatrixRMaj[0];
 
     /** A layer with PyTorch's default initialization U(-1/sqrt(H), 1/sqrt(H)). */
     public Rnn(int inputSize, int hiddenSize, Activation f, Rng rng) {
@@ -49,6 +58,23 @@ public final class Rnn extends RecurrentLayer {
         return f;
     }
 
+    /**
+     * Makes the units leaky integrators with leak rate α in (0, 1]: {@code h_t = (1 - α) h_{t-1} + α f(a_t)}.
+     * α = 1 (the default) is the plain RNN. Returns this layer.
+     */
+    public Rnn leakRate(double alpha) {
+        if (!(alpha > 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("the leak rate must be in (0, 1], got " + alpha);
+        }
+        this.leak = alpha;
+        return this;
+    }
+
+    /** The leak rate α (1: not leaky). */
+    public double leakRate() {
+        return leak;
+    }
+
     @Override
     public boolean hasCell() {
         return false;
@@ -71,15 +97,45 @@ public final class Rnn extends RecurrentLayer {
     }
 
     @Override
+    void allocate(int steps, int batch) {
+        super.allocate(steps, batch);
+        if (leak < 1 && (u.length < steps || u[0].numRows != batch)) {
+            u = matrices(steps, batch, H);
+        }
+    }
+
+    @Override
     void forwardStep(int t, DMatrixRMaj a) {
-        cell(a, hIn(t), Wh.value, f, h[t + 1]);
+        if (leak == 1) {
+            cell(a, hIn(t), Wh.value, f, h[t + 1]);
+            return;
+        }
+        cell(a, hIn(t), Wh.value, f, u[t]);                     // u_t = f(a_t)
+        leakyMix(h[t], u[t], leak, h[t + 1]);                   // h_t = (1 - α) h_{t-1} + α u_t
+    }
+
+    /** hNext = (1 - α) hPrev + α u; hNext may be u itself. */
+    static void leakyMix(DMatrixRMaj hPrev, DMatrixRMaj u, double alpha, DMatrixRMaj hNext) {
+        for (int i = 0; i < u.getNumElements(); i++) {
+            hNext.data[i] = (1 - alpha) * hPrev.data[i] + alpha * u.data[i];
+        }
     }
 
     @Override
     void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev) {
-        cellBackward(dh, h[t + 1], f, da);                      // back through f
-        dhPrev.zero();
-        backThroughWh(t, da, dhPrev);                           // dW_hh += h_{t-1}^T da, dh_{t-1} = da W_hh^T
+        if (leak == 1) {
+            cellBackward(dh, h[t + 1], f, da);                  // back through f
+            dhPrev.zero();
+            backThroughWh(t, da, dhPrev);                       // dW_hh += h_{t-1}^T da, dh_{t-1} = da W_hh^T
+            return;
+        }
+        // h_t = (1 - α) h_{t-1} + α f(a_t): du = α dh, da = du ⊙ f'(a_t) (through u_t, not h_t),
+        // and h_{t-1} gets (1 - α) dh directly besides what flows back through a_t.
+        for (int i = 0; i < dh.getNumElements(); i++) {
+            da.data[i] = leak * dh.data[i] * f.derivativeFromOutput(u[t].data[i]);
+            dhPrev.data[i] = (1 - leak) * dh.data[i];
+        }
+        backThroughWh(t, da, dhPrev);                           // + da W_hh^T, dW_hh += h_{t-1}^T da
     }
 
     @Override
@@ -93,6 +149,9 @@ public final class Rnn extends RecurrentLayer {
         Gemm.mult(x, Wx.value, hNext);
         Ops.addRow(hNext, b.value);
         cell(hNext, state.h, Wh.value, f, hNext);
+        if (leak < 1) {
+            leakyMix(state.h, hNext, leak, hNext);
+        }
         return new State(hNext);
     }
 
