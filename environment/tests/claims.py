@@ -273,6 +273,15 @@ def execute_with(path, blas=None, on_reply=None):
     return executed, seconds, (m.group(1) if m else "unknown")
 
 
+def execute_noting_hidden(path, blas=None):
+    """execute_with's three results and the (cell index, type) of every value a final ';' hid, which IJava and JJava
+    would display (the kit's kernel names it in the reply's metadata)."""
+    hidden = []
+    nb, seconds, used = execute_with(path, blas, on_reply=lambda i, reply: hidden.append(
+        (i, reply["metadata"]["rnnkit"]["value_hidden_by_semicolon"])) if "rnnkit" in reply.get("metadata", {}) else None)
+    return nb, seconds, used, hidden
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="./build.sh check-claims", description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="*", help="notebooks, folders or solution-notebook prefixes (default: all)")

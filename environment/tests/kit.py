@@ -46,6 +46,30 @@ def execute(path, allow_errors=False, timeout=600, kernel=None, on_reply=None, n
     return nb, time.monotonic() - start
 
 
+def each_in_parallel(work, items):
+    """(item, result) for each item, in the items' order, where result() returns work(item) or raises what it raised;
+    up to WORKERS items are worked on at once, each in its own process.
+
+    Each notebook run is one kernel computing on one core (the kernel sets OPENBLAS_NUM_THREADS=1; EJML is
+    single-threaded), so on a two-core machine two runs at a time take about half as long. work must be picklable (a
+    module's function or a functools.partial of one: the workers are fresh interpreters), and so must its result."""
+    import concurrent.futures
+    import multiprocessing
+    items = list(items)
+    if WORKERS <= 1 or len(items) <= 1:
+        for item in items:
+            yield item, (lambda item=item: work(item))
+        return
+    with concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(work, item) for item in items]
+        for item, future in zip(items, futures):
+            yield item, future.result
+
+
+# notebooks run at once by the tests that run every notebook: RNNKIT_TEST_WORKERS, else one per core up to two
+WORKERS = int(os.environ.get("RNNKIT_TEST_WORKERS") or min(2, os.cpu_count() or 1))
+
+
 def chosen(folder):
     """The notebooks of a folder of the kit; RNNKIT_NOTEBOOKS="03 05" limits them to those whose names start so."""
     prefixes = os.environ.get("RNNKIT_NOTEBOOKS", "").split()

@@ -2,13 +2,14 @@
 and every solution notebook executed with EJML's products instead of OpenBLAS passing it (the OpenBLAS execution is
 checked in test_notebooks.py, where the notebooks run anyway)."""
 import copy
+import functools
 import os
 import unittest
 
 import nbformat
 
 import claims
-from kit import KIT, OUTPUT, chosen, errors
+from kit import KIT, OUTPUT, chosen, each_in_parallel, errors
 
 
 def notebook(markdown, outputs=(), code="", facts=None):
@@ -130,9 +131,10 @@ class OnEjmlProducts(unittest.TestCase):
     def test_every_solution_notebook_executed_with_ejml_products_passes_the_check(self):
         save = OUTPUT / "executed-ejml"
         save.mkdir(parents=True, exist_ok=True)
-        for path in chosen("solutions/notebooks"):
+        runs = each_in_parallel(functools.partial(claims.execute_with, blas="ejml"), chosen("solutions/notebooks"))
+        for path, result in runs:
             with self.subTest(notebook=path.name):
-                nb, seconds, used = claims.execute_with(path, blas="ejml")
+                nb, seconds, used = result()
                 print(f"\n  {path.name} with EJML products: {seconds:.1f} s", end="")
                 nbformat.write(nb, str(save / path.name))
                 self.assertEqual("EJML", used, "RNNKIT_BLAS=ejml did not reach the kernel")

@@ -2,12 +2,13 @@
 a single error and with every number of their prose backed by that run (check-claims, on OpenBLAS's products; the
 EJML run is in test_claims.py), student notebooks with errors only where a check calls an exercise that is still a
 stub."""
+import functools
 import unittest
 
 import nbformat
 
 import claims
-from kit import KIT, OUTPUT, Saturated, chosen, errors, execute
+from kit import KIT, OUTPUT, Saturated, chosen, each_in_parallel, errors, execute
 
 
 class EveryNotebookRuns(unittest.TestCase):
@@ -17,12 +18,9 @@ class EveryNotebookRuns(unittest.TestCase):
         self.assertTrue(notebooks, "no solution notebooks found")
         save = OUTPUT / "executed-openblas"
         save.mkdir(parents=True, exist_ok=True)
-        for path in notebooks:
+        for path, result in each_in_parallel(claims.execute_noting_hidden, notebooks):
             with self.subTest(notebook=str(path.relative_to(KIT))):
-                hidden = []  # cells whose last statement's value a semicolon hid: IJava and JJava would show it
-                nb, seconds, used = claims.execute_with(path, on_reply=lambda i, reply: hidden.append(
-                    (i, reply["metadata"]["rnnkit"]["value_hidden_by_semicolon"]))
-                    if "rnnkit" in reply.get("metadata", {}) else None)
+                nb, seconds, used, hidden = result()
                 print(f"\n  {path.relative_to(KIT)}: {seconds:.1f} s", end="")
                 nbformat.write(nb, str(save / path.name))
                 self.assertEqual([], errors(nb), f"{path.name} has error outputs")
@@ -37,9 +35,9 @@ class EveryNotebookRuns(unittest.TestCase):
     def test_every_student_notebook_fails_only_on_its_stubs(self):
         notebooks = chosen("notebooks")
         self.assertTrue(notebooks, "no student notebooks found")
-        for path in notebooks:
+        for path, result in each_in_parallel(functools.partial(execute, allow_errors=True), notebooks):
             with self.subTest(notebook=str(path.relative_to(KIT))):
-                nb, seconds = execute(path, allow_errors=True)
+                nb, seconds = result()
                 print(f"\n  {path.relative_to(KIT)}: {seconds:.1f} s", end="")
                 unexpected = [e for e in errors(nb)
                               if not (e[1] == "UnsupportedOperationException" and "not implemented yet" in e[2])]
