@@ -240,12 +240,13 @@ check_blas() {
 }
 
 sources_hash() {
-  find pom.xml lib environment/kernel $( [ -d solutions/grader ] && echo solutions/grader ) -path '*/target' -prune -o -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print0 \
+  find pom.xml lib environment/snippets environment/kernel $( [ -d solutions/grader ] && echo solutions/grader solutions/testkit ) -path '*/target' -prune -o -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
 
 build() {
   say "building the library and the kernel (Maven)"
+  rm -rf solutions/grader/target/jars # copy-dependencies only adds: jars the grader no longer uses would stay
   mvn -q -B install -DskipTests
   rm -rf "$SPEC_DIR"
   mkdir -p "$SPEC_DIR/jars"

@@ -199,16 +199,12 @@ final class CellEvaluator implements AutoCloseable {
     }
 
     private static String describe(DeclarationSnippet snippet) {
-        switch (snippet.kind()) {
-            case METHOD:
-                return "method " + snippet.name() + "(" + ((MethodSnippet) snippet).parameterTypes() + ")";
-            case TYPE_DECL:
-                return "type " + snippet.name();
-            case VAR:
-                return "variable " + snippet.name();
-            default:
-                return snippet.name();
-        }
+        return switch (snippet.kind()) {
+            case METHOD -> "method " + snippet.name() + "(" + ((MethodSnippet) snippet).parameterTypes() + ")";
+            case TYPE_DECL -> "type " + snippet.name();
+            case VAR -> "variable " + snippet.name();
+            default -> snippet.name();
+        };
     }
 
     private static boolean isExpression(Snippet s) {
@@ -272,17 +268,16 @@ final class CellEvaluator implements AutoCloseable {
         String rest = text;
         while (!rest.isBlank()) {
             CompletionInfo info = analysis.analyzeCompletion(rest);
-            switch (info.completeness()) {
-                case DEFINITELY_INCOMPLETE:
-                    return "    ";
-                case CONSIDERED_INCOMPLETE:
-                case UNKNOWN:
-                    return "";
-                case EMPTY:
-                    return null;
-                default:
-                    rest = info.remaining();
+            // every completeness JShell knows, without default: a new one must be decided on here
+            String indent = switch (info.completeness()) {
+                case DEFINITELY_INCOMPLETE -> "    ";
+                case CONSIDERED_INCOMPLETE, UNKNOWN -> "";
+                case EMPTY, COMPLETE, COMPLETE_WITH_SEMI -> null;
+            };
+            if (indent != null || info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                return indent;
             }
+            rest = info.remaining();
         }
         return null;
     }

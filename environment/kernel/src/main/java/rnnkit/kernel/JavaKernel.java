@@ -10,7 +10,6 @@ import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
-import org.dflib.jjava.jupyter.kernel.KitIO;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -39,8 +38,10 @@ public final class JavaKernel extends BaseKernel {
 
     private final CompletableFuture<CellEvaluator> evaluator;
     private final Magics magics;
+    /** BaseKernel's {@code io}, as the kit's subclass. */
+    private final KitJupyterIO kitIO;
 
-    private JavaKernel(Builder b, String classpath) {
+    private JavaKernel(Builder b, KitJupyterIO kitIO, String classpath) {
         super("rnnkit-java", VERSION,
                 new LanguageInfo.Builder("java")
                         .version(String.valueOf(Runtime.version().feature()))
@@ -52,13 +53,14 @@ public final class JavaKernel extends BaseKernel {
                 List.of(new HelpLink("Java " + Runtime.version().feature() + " API",
                         "https://docs.oracle.com/en/java/javase/" + Runtime.version().feature() + "/docs/api/")),
                 null,
-                b.jupyterIO(),
+                kitIO,
                 b.commManager(),
                 b.renderer(),
                 null,
                 b.magics(),
                 false,
                 b.errorStyler());
+        this.kitIO = kitIO;
         Renderers.registerAll(renderer);
         // JShell's start-up (javac, default imports) takes about a second: do it while Jupyter connects.
         this.evaluator = CompletableFuture.supplyAsync(() -> new CellEvaluator(classpath));
@@ -154,7 +156,14 @@ public final class JavaKernel extends BaseKernel {
         }
     }
 
-    /** Like {@link BaseKernel}'s handler, but errors keep their real names and point at cell lines. */
+    /**
+     * JJava's {@link BaseKernel} handler for an execute request as in jjava-jupyter 1.0-a6, the version in this
+     * module's pom ({@code javap -c} on its {@code BaseKernel.handleExecuteRequest} shows the same calls sending the
+     * same messages in the same order), with one difference: errors keep their real names and point at cell lines.
+     * Upstream builds the error with {@code ErrorReply.of(Exception)} and {@code PublishError.of}, which name an error
+     * by its class's simple name, so every failing cell would say "CellError". When upgrading JJava, compare this
+     * method with the new version's handler.
+     */
     @Override
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         commManager.setMessageContext(message);
@@ -163,8 +172,8 @@ public final class JavaKernel extends BaseKernel {
         env.setBusyDeferIdle();
         env.publish(new PublishExecuteInput(request.getCode(), count));
         replaceOutputStreams(env);
-        KitIO.attach(io, env, request.isStdinEnabled());
-        env.defer(() -> KitIO.detach(io, env));
+        kitIO.attach(env, request.isStdinEnabled());
+        env.defer(() -> kitIO.detach(env));
         try {
             DisplayData out = execute(request.getCode(), count);
             flushStreams();
@@ -251,7 +260,7 @@ public final class JavaKernel extends BaseKernel {
     /** BaseKernel's collaborators come from protected builder methods; this builder hands them over. */
     private static final class Builder extends BaseKernelBuilder<Builder, JavaKernel> {
         JavaKernel build(String classpath) {
-            return new JavaKernel(this, classpath);
+            return new JavaKernel(this, (KitJupyterIO) buildJupyterIO(buildJupyterIOEncoding()), classpath);
         }
 
         @Override
@@ -259,8 +268,9 @@ public final class JavaKernel extends BaseKernel {
             return build(System.getProperty("java.class.path"));
         }
 
-        org.dflib.jjava.jupyter.kernel.JupyterIO jupyterIO() {
-            return buildJupyterIO(buildJupyterIOEncoding());
+        @Override
+        protected org.dflib.jjava.jupyter.kernel.JupyterIO buildJupyterIO(java.nio.charset.Charset encoding) {
+            return new KitJupyterIO(encoding);
         }
 
         org.dflib.jjava.jupyter.kernel.comm.CommManager commManager() {

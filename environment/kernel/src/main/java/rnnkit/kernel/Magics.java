@@ -8,14 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * IJava's line magics: {@code %jars <glob>...}, {@code %classpath <path>...}, {@code %maven <coordinate>...},
  * {@code %mavenRepo <id> <url>} and {@code %load <file>}. Relative paths are relative to the notebook's folder (the
- * kernel's working directory).
+ * kernel's working directory). A magic is one entry of the registry the constructor fills; the messages that list
+ * the kernel's magics are made from it.
  */
 final class Magics {
 
@@ -26,38 +29,46 @@ final class Magics {
         Object run(CellSource source) throws CellError;
     }
 
+    /** One line magic: runs with the cell, the magic line and its arguments split as {@link #split} does. */
+    @FunctionalInterface
+    interface LineMagic {
+        Object run(CellSource source, CellSource.Magic magic, List<String> args)
+                throws CellError, IOException, InterruptedException;
+    }
+
     private final Session session;
     private final List<Maven.Repository> repositories = new ArrayList<>();
-
-    static final String NAMES = "%jars, %classpath, %maven, %mavenRepo and %load";
+    /** Every line magic by name, in the order the messages list them. */
+    private final Map<String, LineMagic> registry = new LinkedHashMap<>();
 
     Magics(Session session) {
         this.session = session;
+        registry.put("jars", this::jars);
+        registry.put("classpath", this::classpath);
+        registry.put("maven", this::maven);
+        registry.put("mavenRepo", this::mavenRepo);
+        registry.put("load", this::load);
+    }
+
+    /** The magics' names as the error messages list them: "%jars, %classpath, ... and %load". */
+    String names() {
+        List<String> names = registry.keySet().stream().map(n -> "%" + n).toList();
+        return names.size() == 1 ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
     /** Runs one magic line of {@code source}; returns the value of a loaded file's last expression, if any. */
     Object run(CellSource source, CellSource.Magic magic) throws CellError {
         if (magic.cell()) {
             throw CellError.magic(source, magic.start(), "cell magics (%%" + magic.name() + ") are not supported;"
-                    + " this kernel has the line magics " + NAMES);
+                    + " this kernel has the line magics " + names());
         }
-        List<String> args = split(magic.args());
+        LineMagic line = registry.get(magic.name());
+        if (line == null) {
+            throw CellError.magic(source, magic.start(), "unknown magic %" + magic.name() + "; this kernel has " + names());
+        }
         try {
-            switch (magic.name()) {
-                case "jars":
-                    return jars(source, magic, args);
-                case "classpath":
-                    return classpath(source, magic, args);
-                case "maven":
-                    return maven(source, magic, args);
-                case "mavenRepo":
-                    return mavenRepo(source, magic, args);
-                case "load":
-                    return load(source, magic, args);
-                default:
-                    throw CellError.magic(source, magic.start(), "unknown magic %" + magic.name()
-                            + "; this kernel has " + NAMES);
-            }
+            return line.run(source, magic, split(magic.args()));
         } catch (IOException e) {
             throw CellError.magic(source, magic.start(), "%" + magic.name() + " failed: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -92,6 +92,18 @@ class JavaKernelTest {
     }
 
     @Test
+    void theUnknownMagicMessageListsExactlyTheMagicsThatRun() {
+        String listed = fails("%nonsense").evalue().replaceFirst("(?s).*this kernel has ", "");
+        List<String> names = java.util.Arrays.stream(listed.split(", | and ")).map(String::strip).toList();
+        assertEquals(5, names.size(), listed);
+        for (String name : names) { // each one runs: it may fail on its missing argument, but it is no unknown magic
+            CellError e = fails(name);
+            assertTrue(!e.evalue().contains("unknown magic"), name + ": " + e.evalue());
+        }
+        assertEquals(listed, fails("%%time\nint c = 1;").evalue().replaceFirst("(?s).*the line magics ", ""));
+    }
+
+    @Test
     void badMagicsSayWhatIsWrongAndWhere() {
         CellError unknown = fails("int a = 1;\n%nonsense x");
         assertEquals("MagicError", unknown.ename());

@@ -43,18 +43,23 @@ public final class Assignment {
             if (id != null && !ids.add(id)) {
                 throw new NotebookException(notebook.where() + ": grade_id '" + id + "' is used twice in the solution notebook");
             }
+            if (c.isCode()) { // every region found where it belongs, or an error naming cell and line
+                SolutionRegion.parse(c.source(), c.isExercise(), cellWhere(notebook, c));
+            }
             if (c.isExercise()) {
                 if (!c.isCode()) {
                     throw new NotebookException(notebook.where() + ": exercise '" + id + "' is not a code cell");
-                }
-                if (!c.source().contains("// BEGIN SOLUTION") || !c.source().contains("// END SOLUTION")) {
-                    throw new NotebookException(notebook.where() + ": exercise '" + id + "' has no // BEGIN SOLUTION ... // END SOLUTION region");
                 }
                 exercises.add(new Exercise(id, c.points(), c.index(), c.source(), offLimits(c)));
             } else if (c.isLocked()) {
                 locked.add(new Locked(id, c.index(), c.type(), c.source(), checksum(c.type(), c.source())));
             }
         }
+    }
+
+    /** A cell of a solution notebook, for authoring errors: "solutions/notebooks/05-lstm-gru.ipynb, cell 12 ('gru_step')". */
+    static String cellWhere(Notebook notebook, Notebook.Cell c) {
+        return notebook.where() + ", cell " + (c.index() + 1) + (c.gradeId() == null ? "" : " ('" + c.gradeId() + "')");
     }
 
     /** {@code metadata.rnnkit.off_limits} of an exercise cell: a list of classes and Class#method names. */
@@ -84,8 +89,7 @@ public final class Assignment {
 
     /** The assignment of a solution notebook, named after its file ("00-tour.ipynb" is "00-tour"). */
     public static Assignment load(Path solutionNotebook) {
-        String file = solutionNotebook.getFileName().toString();
-        return new Assignment(file.replaceFirst("\\.ipynb$", ""), Notebook.read(solutionNotebook));
+        return new Assignment(NotebookFiles.name(solutionNotebook), Notebook.read(solutionNotebook));
     }
 
     public String name() {

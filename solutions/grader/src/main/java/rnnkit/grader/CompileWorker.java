@@ -78,11 +78,9 @@ final class CompileWorker {
         PrintStream responses = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // javac and JShell print nothing there, but nothing may mix with the responses
         Map<String, Assignment> assignments = new HashMap<>();
-        try (Stream<Path> files = Files.list(Path.of(args[0]).resolve("solutions/notebooks"))) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".ipynb")).toList()) {
-                Assignment a = Assignment.load(p);
-                assignments.put(a.name(), a);
-            }
+        for (Path p : NotebookFiles.solutions(Path.of(args[0]))) {
+            Assignment a = Assignment.load(p);
+            assignments.put(a.name(), a);
         }
         CompileWorker worker = new CompileWorker(assignments);
         Gson gson = new GsonBuilder().disableHtmlEscaping().create();

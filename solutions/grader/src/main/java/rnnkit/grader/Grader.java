@@ -54,8 +54,12 @@ public final class Grader implements AutoCloseable {
         }
     }
 
+    private static final String OWNER_ONLY_DIR = "rwx------";
+    private static final String OWNER_ONLY_FILE = "rw-------";
+    /** Others may enter (to reach a path they were given) but not list. */
+    private static final String PASS_THROUGH_DIR = "rwx--x--x";
+
     private final Path root;
-    private final Path runtime;
     private final Path tests;
     private final Path testsJar;
     private final String testsBase64;
@@ -66,10 +70,10 @@ public final class Grader implements AutoCloseable {
     private final Map<String, String> testClasses = new HashMap<>();
     /** Per notebook and exercise, its hidden tests as the grader itself read them: the only source of test weights. */
     private final Map<String, Map<String, List<TestSpec>>> testSpecs = new HashMap<>();
+    /** The exercise JVM's class path (copies outside the kit); student code compiles against it too. */
     private final List<Path> compileClasspath;
-    private final String javaExecutable;
     private final String runAs;
-    private final Path classArchive;
+    private final ExerciseJvm exerciseJvm;
     private final List<String> compilerCommand;
     /** One compile worker per grading thread; all of them, to stop at the end. */
     private final ThreadLocal<CompilerProcess> compiler;
@@ -78,7 +82,7 @@ public final class Grader implements AutoCloseable {
     /**
      * Prepares grading for the kit at {@code kit}: its {@code solutions/notebooks/*.ipynb} and
      * {@code solutions/tests/*.java}. Authoring errors (a reference solution or a hidden test that does not
-     * compile) stop here, with javac's message.
+     * compile, an exercise without tests) stop here, naming the notebook, cell and line, or the test file and line.
      */
     public Grader(Path kit, Limits limits) throws IOException {
         this(kit, limits, null);
@@ -88,81 +92,138 @@ public final class Grader implements AutoCloseable {
      * As {@link #Grader(Path, Limits)}, running each exercise's JVM as the (unprivileged) user {@code runAs}
      * (null: as ourselves). Needs root; then student code cannot read what that user may not, such as a kit
      * folder readable by root only.
+     *
+     * <p>The phases, in order: a grading folder; the exercise JVM's class path copied into it; the solution notebooks
+     * read; the reference solutions compiled; the hidden tests compiled and read (which test is whose, with what
+     * weight); every exercise checked to have tests; each exercise's reference context laid out; and a class-data
+     * archive for the exercise JVMs made by one trial run.
      */
     public Grader(Path kit, Limits limits, String runAs) throws IOException {
         this.limits = limits;
         this.runAs = runAs;
         this.root = Files.createTempDirectory("rnnkit-grading-");
-        this.runtime = Files.createDirectories(root.resolve("runtime"));
         this.tests = Files.createDirectories(root.resolve("tests"));
         this.testsJar = root.resolve("tests.jar");
-        this.javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.compilerCommand = List.of(javaExecutable, "-Xss4m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.compilerCommand = List.of(javaBin, "-Xss4m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-cp", System.getProperty("java.class.path"), CompileWorker.class.getName(), kit.toString());
         this.compiler = ThreadLocal.withInitial(() -> {
             CompilerProcess c = new CompilerProcess(compilerCommand, root.resolve("compiler.log"));
             compilers.add(c);
             return c;
         });
-        // The student's JVM gets copies of the library, JUnit and the test kit: nothing on its class path points
-        // back into the kit, where the solutions are.
+        if (runAs != null) {
+            permit(root, PASS_THROUGH_DIR);
+        }
+        this.compileClasspath = copyExerciseClasspath(ExerciseClasspath.of(kit));
+        ExerciseJvm jvm = new ExerciseJvm(javaBin, compileClasspath, limits.heapMegabytes(), runAs, null);
+        loadAssignments(kit);
+        Path reference = compileReferences();
+        compileHiddenTests(kit, reference);
+        this.testsBase64 = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(testsJar));
+        readHiddenTests(reference);
+        requireTestsForEveryExercise();
+        layOutContexts(reference);
+        if (runAs != null) { // the test JVMs get tests and contexts over their input; they need no file of them
+            for (Path p : List.of(reference, tests, testsJar, root.resolve("context"))) {
+                if (Files.exists(p)) {
+                    permit(p, Files.isDirectory(p) ? OWNER_ONLY_DIR : OWNER_ONLY_FILE);
+                }
+            }
+        }
+        this.exerciseJvm = withClassArchive(jvm);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close)); // also when the grader is stopped
+    }
+
+    private static void permit(Path p, String mode) throws IOException {
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+    }
+
+    /** The exercise JVM's class path as it is on this machine; for checks. */
+    List<Path> exerciseClasspath() {
+        return compileClasspath;
+    }
+
+    /**
+     * Copies the exercise JVM's class path into the grading folder: nothing on it points back into the kit, where the
+     * solutions are. A folder of classes (a build that was not packaged) is jarred, since class-data sharing takes
+     * jars only.
+     */
+    private List<Path> copyExerciseClasspath(List<Path> entries) throws IOException {
+        Path runtime = Files.createDirectories(root.resolve("runtime"));
         List<Path> jars = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(entry);
+        for (Path p : entries) {
             if (Files.isRegularFile(p)) {
                 Path copy = runtime.resolve(p.getFileName().toString());
                 Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
                 jars.add(copy);
             } else if (Files.isDirectory(p)) {
-                // a folder of classes (when run from a build): jarred, since class-data sharing takes jars only
                 Path jar = runtime.resolve("classes-" + jars.size() + ".jar");
-                jar(p, jar);
+                FileTrees.jar(p, jar);
                 jars.add(jar);
             }
         }
-        this.compileClasspath = jars;
-        if (runAs != null) {
-            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        }
+        return List.copyOf(jars);
+    }
 
-        try (Stream<Path> files = Files.list(kit.resolve("solutions/notebooks"))) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".ipynb")).sorted().collect(Collectors.toList())) {
-                Assignment a = Assignment.load(p);
-                assignments.put(a.name(), a);
-            }
+    private void loadAssignments(Path kit) throws IOException {
+        for (Path p : NotebookFiles.solutions(kit)) {
+            Assignment a = Assignment.load(p);
+            assignments.put(a.name(), a);
         }
+    }
+
+    /** Every exercise's reference solution and context, compiled into {@code reference/}; the folder. */
+    private Path compileReferences() throws IOException {
         Path reference = Files.createDirectories(root.resolve("reference"));
         List<Sources.Generated> all = new ArrayList<>();
+        Map<String, String> owners = new HashMap<>(); // generated class to where its code comes from
         for (Assignment a : assignments.values()) {
             for (Assignment.Exercise x : a.exercises()) {
                 all.add(sources.context(a, x));
                 all.add(sources.exercise(a, x, x.solution()));
+                owners.put(Sources.exerciseClass(x.id()), Assignment.cellWhere(a.notebook(), a.notebook().cells().get(x.cell())));
+                owners.put(Sources.contextClass(x.id()), a.notebook().where() + ", the reference solutions before exercise '" + x.id() + "'");
             }
         }
         List<Javac.Problem> problems = Javac.compile(all, compileClasspath, reference);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the reference solutions do not compile: " + problems);
+            throw new IllegalStateException("the reference solutions do not compile:\n" + problems.stream()
+                    .sorted(Comparator.comparing((Javac.Problem q) -> !q.className().startsWith("Ex_"))) // cells first
+                    .limit(10).map(q -> referenceProblem(q, owners)).collect(Collectors.joining("\n")));
         }
+        return reference;
+    }
+
+    /** A compile error in a reference class, where the author fixes it: the exercise cell and its line. */
+    private static String referenceProblem(Javac.Problem q, Map<String, String> owners) {
+        String owner = owners.getOrDefault(q.className(), q.className());
+        String message = q.message().replace("\n", " ");
+        if (q.className().startsWith("Ex_")) {
+            return "- " + owner + ", line " + Math.max(1, q.line() - ExerciseRunner.HEADER_LINES) + ": " + message;
+        }
+        return "- " + owner + " (generated class " + q.className() + ", line " + q.line() + "): " + message;
+    }
+
+    /** The hidden tests of {@code solutions/tests/}, compiled against the references and jarred. */
+    private void compileHiddenTests(Path kit, Path reference) throws IOException {
         List<Path> testSources;
         try (Stream<Path> files = Files.list(kit.resolve("solutions/tests"))) {
             testSources = files.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList());
         }
         List<Path> testClasspath = new ArrayList<>(compileClasspath);
         testClasspath.add(reference);
-        problems = Javac.compileFiles(testSources, testClasspath, tests);
+        List<Javac.Problem> problems = Javac.compileFiles(testSources, testClasspath, tests);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the hidden tests do not compile: " + problems);
+            throw new IllegalStateException("the hidden tests do not compile:\n" + problems.stream().limit(10)
+                    .map(q -> "- " + q.className() + ", line " + q.line() + ": " + q.message().replace("\n", " "))
+                    .collect(Collectors.joining("\n")));
         }
-        jar(tests, testsJar);
-        this.testsBase64 = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(testsJar));
-        findTestClasses(reference);
-        if (runAs != null) { // the test JVMs get the tests over their input; they need the contexts, never the solutions
-            for (Path p : List.of(reference, tests, testsJar)) {
-                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
-            }
-        }
-        this.classArchive = archiveRunnerClasses();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close)); // also when the grader is stopped
+        FileTrees.jar(tests, testsJar);
+    }
+
+    /** Every notebook with exercises has a test class, and every exercise at least one test. */
+    private void requireTestsForEveryExercise() {
         for (Assignment a : assignments.values()) {
             if (!a.exercises().isEmpty() && !testClasses.containsKey(a.name())) {
                 throw new IllegalStateException("no hidden test class has @GradedNotebook(\"" + a.name() + "\")");
@@ -172,24 +233,31 @@ public final class Grader implements AutoCloseable {
                     throw new IllegalStateException("exercise '" + x.id() + "' of " + a.name() + " has no hidden tests (@Graded(id = \"" + x.id() + "\"))");
                 }
             }
+        }
+    }
+
+    /** Each exercise's reference context (Ctx_X and its nested classes) in a folder of its own: context/notebook/X. */
+    private void layOutContexts(Path reference) throws IOException {
+        for (Assignment a : assignments.values()) {
             for (Assignment.Exercise x : a.exercises()) {
-                Path dir = Files.createDirectories(root.resolve("context").resolve(a.name()).resolve(x.id()));
+                Path dir = Files.createDirectories(contextFolder(a, x).resolve(Sources.PACKAGE));
                 String ctx = Sources.contextClass(x.id());
                 try (Stream<Path> classes = Files.list(reference.resolve(Sources.PACKAGE))) {
-                    Files.createDirectories(dir.resolve(Sources.PACKAGE));
                     for (Path c : classes.filter(c -> c.getFileName().toString().equals(ctx + ".class")
                             || c.getFileName().toString().startsWith(ctx + "$")).collect(Collectors.toList())) {
-                        Files.copy(c, dir.resolve(Sources.PACKAGE).resolve(c.getFileName()));
+                        Files.copy(c, dir.resolve(c.getFileName()));
                     }
                 }
             }
         }
-        if (runAs != null && Files.isDirectory(root.resolve("context"))) { // they reach the test JVMs over their input
-            Files.setPosixFilePermissions(root.resolve("context"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        }
     }
 
-    private void findTestClasses(Path reference) throws IOException {
+    private Path contextFolder(Assignment a, Assignment.Exercise x) {
+        return root.resolve("context").resolve(a.name()).resolve(x.id());
+    }
+
+    /** Which hidden test class is whose notebook's, and its @Graded methods with their weights. */
+    private void readHiddenTests(Path reference) throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(tests.toUri().toURL());
         urls.add(reference.toUri().toURL());
@@ -240,74 +308,15 @@ public final class Grader implements AutoCloseable {
         return out;
     }
 
-    /**
-     * A class-data-sharing archive of what every exercise JVM loads (JUnit, the library, the test kit), made by one
-     * trial run: later JVMs map it instead of loading those classes one by one, which makes each start faster.
-     * The archive is made from the class path's fixed part; each exercise's own folders are appended to it.
-     * Null when it could not be made (the JVMs then simply start without it).
-     */
-    private Path archiveRunnerClasses() {
+    /** The exercise JVM, with a class-data archive made by running the first notebook's first exercise's tests. */
+    private ExerciseJvm withClassArchive(ExerciseJvm jvm) {
         if (testClasses.isEmpty()) {
-            return null;
+            return jvm;
         }
-        Path archive = root.resolve("runner.jsa");
         Map.Entry<String, String> any = testClasses.entrySet().iterator().next();
         Assignment.Exercise exercise = assignments.get(any.getKey()).exercises().get(0);
-        try {
-            Path scratch = Files.createDirectories(root.resolve("archive-run"));
-            List<String> command = new ArrayList<>(List.of(javaExecutable, "-XX:ArchiveClassesAtExit=" + archive,
-                    "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-            command.addAll(runnerOptions());
-            command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName()));
-            try (RunnerProcess trial = new RunnerProcess(command, scratch, scratch.resolve("jvm.log"), testsBase64)) {
-                trial.run(new ExerciseRunner.Request(any.getValue(), exercise.id(),
-                        List.of(root.resolve("reference").toString()), Map.of(), 1024, List.of()), Duration.ofSeconds(60));
-                trial.finish(Duration.ofSeconds(60));
-            }
-            return Files.exists(archive) ? archive : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** The JVM options of every exercise JVM. */
-    private List<String> runnerOptions() {
-        return List.of("-Xmx" + limits.heapMegabytes() + "m", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData", "-Djava.awt.headless=true");
-    }
-
-    /**
-     * The class path of every test JVM: library, JUnit, the runner. The hidden tests, the reference context and the
-     * student's classes go into a class loader per exercise.
-     */
-    private String fixedClasspath() {
-        return compileClasspath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
-    }
-
-    /** The command that starts a test JVM: as the unprivileged user where there is one, with class-data sharing. */
-    private List<String> runnerCommand() {
-        List<String> command = new ArrayList<>();
-        if (runAs != null) {
-            command.addAll(List.of("runuser", "-u", runAs, "--"));
-        }
-        command.add(javaExecutable);
-        if (classArchive != null) {
-            command.addAll(List.of("-XX:SharedArchiveFile=" + classArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-        }
-        command.addAll(runnerOptions());
-        command.addAll(List.of("-cp", fixedClasspath(), ExerciseRunner.class.getName()));
-        return command;
-    }
-
-    /** The environment of a test JVM: nothing about the kit's location reaches the student's code. */
-    static void studentEnvironment(ProcessBuilder pb, Path scratch) {
-        Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
-        env.clear();
-        env.put("PATH", path);
-        env.put("HOME", scratch.toString());
-        env.put("LANG", "C.UTF-8");
-        env.put("OPENBLAS_NUM_THREADS", "1"); // the library's products: one BLAS thread, as in the kernel
+        return jvm.withClassArchive(root.resolve("runner.jsa"), root.resolve("archive-run"), new ExerciseRunner.Request(
+                any.getValue(), exercise.id(), List.of(root.resolve("reference").toString()), Map.of(), 1024, List.of()), testsBase64);
     }
 
     public Map<String, Assignment> assignments() {
@@ -332,7 +341,7 @@ public final class Grader implements AutoCloseable {
         @Override
         public void close() {
             runner.close();
-            deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -341,42 +350,32 @@ public final class Grader implements AutoCloseable {
         return new Session();
     }
 
-    /** Grades one notebook of a student in the student's session; never throws for anything wrong with the submission. */
+    /**
+     * Grades one notebook of a student in the student's session; never throws for anything wrong with the submission.
+     * The phases: read the file, tell which notebook of the course it is, compare its read-only cells with the
+     * originals, then compile and test its exercises ({@link #gradeExercises}).
+     */
     public Results.Submission grade(Path file, String student, Session session) {
         long start = System.nanoTime();
         Notebook nb;
         try {
             nb = Notebook.read(file);
         } catch (NotebookException e) {
-            return new Results.Submission(student, file.toString(), "?", 0, 0, List.of(), List.of(), e.getMessage(), seconds(start));
+            return Results.Submission.unreadable(student, file.toString(), e.getMessage(), seconds(start));
         }
         Assignment a = identify(nb, file);
         if (a == null) {
-            return new Results.Submission(student, file.toString(), "?", 0, 0, List.of(), List.of(),
-                    file + ": cannot tell which notebook of the course this is (no rnnkit metadata, no known file name,"
-                            + " no known exercise ids)", seconds(start));
+            return Results.Submission.unreadable(student, file.toString(), file + ": cannot tell which notebook of the course"
+                    + " this is (no rnnkit metadata, no known file name, no known exercise ids)", seconds(start));
         }
-        List<String> notes = new ArrayList<>();
-        Map<String, List<Notebook.Cell>> byId = new HashMap<>();
-        for (Notebook.Cell c : nb.cells()) {
-            if (c.gradeId() != null) {
-                byId.computeIfAbsent(c.gradeId(), k -> new ArrayList<>()).add(c);
-            }
-        }
-        for (Assignment.Locked l : a.locked()) {
-            List<Notebook.Cell> found = byId.getOrDefault(l.id(), List.of());
-            if (found.isEmpty()) {
-                notes.add("read-only cell '" + l.id() + "' is missing (it was deleted); graded with the original");
-            } else if (!found.get(0).type().equals(l.type()) || !Assignment.checksum(found.get(0).type(), found.get(0).source()).equals(l.checksum())) {
-                notes.add("read-only cell '" + l.id() + "' was changed; graded with the original");
-            }
-        }
+        Map<String, List<Notebook.Cell>> byId = cellsByGradeId(nb);
+        List<String> notes = lockedCellNotes(a, byId);
         List<Results.Exercise> results = new ArrayList<>();
         Path work = null;
         try {
             work = Files.createTempDirectory(session.work, "notebook-");
             if (runAs != null) {
-                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+                permit(work, PASS_THROUGH_DIR);
             }
             session.runner.start(); // the JVM boots (if it is not running yet) while the exercises compile
             gradeExercises(a, nb, byId, start, session.runner, work, notes, results);
@@ -384,11 +383,37 @@ public final class Grader implements AutoCloseable {
             throw new UncheckedIOException(e);
         } finally {
             if (work != null) {
-                deleteTree(work);
+                FileTrees.delete(work);
             }
         }
         double score = results.stream().mapToDouble(Results.Exercise::score).sum();
         return new Results.Submission(student, file.toString(), a.name(), round(score), a.maxScore(), results, notes, null, seconds(start));
+    }
+
+    /** The submission's cells by grade id; a deleted cell has none, a duplicated one several. */
+    private static Map<String, List<Notebook.Cell>> cellsByGradeId(Notebook nb) {
+        Map<String, List<Notebook.Cell>> byId = new HashMap<>();
+        for (Notebook.Cell c : nb.cells()) {
+            if (c.gradeId() != null) {
+                byId.computeIfAbsent(c.gradeId(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        return byId;
+    }
+
+    /** A note for each read-only cell that was deleted or changed: it is graded as released either way. */
+    private static List<String> lockedCellNotes(Assignment a, Map<String, List<Notebook.Cell>> byId) {
+        List<String> notes = new ArrayList<>();
+        for (Assignment.Locked l : a.locked()) {
+            List<Notebook.Cell> found = byId.getOrDefault(l.id(), List.of());
+            if (found.isEmpty()) {
+                notes.add("read-only cell '" + l.id() + "' is missing (it was deleted); graded with the original");
+            } else if (!found.get(0).type().equals(l.type())
+                    || !Assignment.checksum(found.get(0).type(), found.get(0).source()).equals(l.checksum())) {
+                notes.add("read-only cell '" + l.id() + "' was changed; graded with the original");
+            }
+        }
+        return notes;
     }
 
     private void gradeExercises(Assignment a, Notebook nb, Map<String, List<Notebook.Cell>> byId, long start, RunnerProcess runner,
@@ -412,14 +437,14 @@ public final class Grader implements AutoCloseable {
                 notes.add("exercise '" + x.id() + "' appears " + cells.size() + " times; each copy was graded and the best counts");
             }
             if (Duration.ofNanos(System.nanoTime() - start).compareTo(limits.submission()) > 0) {
-                results.add(new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_GRADED,
-                        "not graded: the submission's time limit of " + limits.submission().toSeconds() + " s ran out", List.of(), ""));
+                results.add(Results.Exercise.zero(x, Results.Status.NOT_GRADED,
+                        "not graded: the submission's time limit of " + limits.submission().toSeconds() + " s ran out"));
                 continue;
             }
             Results.Exercise best = null;
             if (cells.isEmpty()) {
-                best = new Results.Exercise(x.id(), x.points(), 0, Results.Status.MISSING,
-                        "exercise '" + x.id() + "' is missing: its cell was deleted or its nbgrader metadata removed", List.of(), "");
+                best = Results.Exercise.zero(x, Results.Status.MISSING,
+                        "exercise '" + x.id() + "' is missing: its cell was deleted or its nbgrader metadata removed");
             }
             for (Notebook.Cell c : cells) {
                 Results.Exercise r;
@@ -427,8 +452,8 @@ public final class Grader implements AutoCloseable {
                     int u = unitOf.get(c);
                     r = gradeCompiled(a, x, compiled.get(u), Path.of(units.get(u).out()), runner);
                 } else {
-                    r = new Results.Exercise(x.id(), x.points(), 0, Results.Status.MISSING,
-                            "exercise '" + x.id() + "' is no longer a code cell (it is " + c.type() + ")", List.of(), "");
+                    r = Results.Exercise.zero(x, Results.Status.MISSING,
+                            "exercise '" + x.id() + "' is no longer a code cell (it is " + c.type() + ")");
                 }
                 if (best == null || r.score() > best.score()) {
                     best = r;
@@ -472,7 +497,7 @@ public final class Grader implements AutoCloseable {
         }
         List<String> classpath = new ArrayList<>(compileClasspath.stream().map(Path::toString).toList());
         for (Assignment.Exercise x : a.exercises()) {
-            classpath.add(root.resolve("context").resolve(a.name()).resolve(x.id()).toString());
+            classpath.add(contextFolder(a, x).toString());
         }
         CompileWorker.Response all = compiler.get().compile(new CompileWorker.Request(a.name(), units, classpath,
                 work.resolve("batch").toString()), limits.compile());
@@ -492,7 +517,7 @@ public final class Grader implements AutoCloseable {
     private Map<String, String> contextClasses(Assignment a, Assignment.Exercise x) {
         return contexts.computeIfAbsent(a.name() + "/" + x.id(), k -> {
             Map<String, String> out = new HashMap<>();
-            Path dir = root.resolve("context").resolve(a.name()).resolve(x.id()).resolve(Sources.PACKAGE);
+            Path dir = contextFolder(a, x).resolve(Sources.PACKAGE);
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.toList()) {
                     out.put(Sources.PACKAGE + "." + f.getFileName().toString().replaceFirst("\\.class$", ""),
@@ -505,13 +530,6 @@ public final class Grader implements AutoCloseable {
         });
     }
 
-    private static Results.Exercise withNotes(Results.Exercise r, List<String> notes) {
-        if (notes.isEmpty()) {
-            return r;
-        }
-        return new Results.Exercise(r.id(), r.points(), r.score(), r.status(), String.join("\n", notes) + "\n" + r.feedback(), r.tests(), r.output());
-    }
-
     /** A folder of its own for one submission's compiled exercises and its test JVM's scratch folder. */
     private Path submissionFolder() {
         try {
@@ -519,7 +537,7 @@ public final class Grader implements AutoCloseable {
             Path scratch = Files.createDirectories(work.resolve("scratch"));
             if (runAs != null) {
                 // the test JVM finds its folders by their (random) names; it cannot list those of other submissions
-                Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+                permit(work, PASS_THROUGH_DIR);
                 Files.setOwner(scratch, work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(runAs));
             }
             return work;
@@ -529,7 +547,7 @@ public final class Grader implements AutoCloseable {
     }
 
     private RunnerProcess runner(Path work) {
-        return new RunnerProcess(runnerCommand(), work.resolve("scratch"), work.resolve("jvm.log"), testsBase64);
+        return new RunnerProcess(exerciseJvm.command(), work.resolve("scratch"), work.resolve("jvm.log"), testsBase64);
     }
 
     private Assignment identify(Notebook nb, Path file) {
@@ -563,7 +581,7 @@ public final class Grader implements AutoCloseable {
             CompileWorker.Unit unit = new CompileWorker.Unit(x.id(), code, List.of(), work.resolve("exercise").resolve("classes").toString());
             return gradeCompiled(a, x, compile(a, List.of(unit), work).get(0), Path.of(unit.out()), runner);
         } finally {
-            deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -573,41 +591,40 @@ public final class Grader implements AutoCloseable {
      */
     private Results.Exercise gradeCompiled(Assignment a, Assignment.Exercise x, CompileWorker.Compiled compiled, Path classes,
                                            RunnerProcess runner) {
-        return withNotes(checkAndRun(a, x, compiled, classes, runner), compiled.notes());
+        return checkAndRun(a, x, compiled, classes, runner).withNotes(compiled.notes());
     }
 
     private Results.Exercise checkAndRun(Assignment a, Assignment.Exercise x, CompileWorker.Compiled compiled, Path classes,
                                          RunnerProcess runner) {
         try {
             if (compiled.failure() != null) {
-                return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
-                        "your code for '" + x.id() + "' could not be compiled: " + compiled.failure(), List.of(), "");
+                return Results.Exercise.zero(x, Results.Status.COMPILE_ERROR,
+                        "your code for '" + x.id() + "' could not be compiled: " + compiled.failure());
             }
             List<Javac.Problem> problems = compiled.problems();
             if (!problems.isEmpty()) {
                 String text = problems.stream().limit(5)
                         .map(p -> compiled.where((int) p.line()) + ": " + p.message().replace("\n", " "))
                         .collect(Collectors.joining("\n"));
-                return new Results.Exercise(x.id(), x.points(), 0, Results.Status.COMPILE_ERROR,
-                        "your code for '" + x.id() + "' does not compile:\n" + text, List.of(), "");
+                return Results.Exercise.zero(x, Results.Status.COMPILE_ERROR, "your code for '" + x.id() + "' does not compile:\n" + text);
             }
             Files.createDirectories(classes);
             Uses.Scan uses = Uses.of(classes);
             List<String> forbidden = AllowList.defaults().with(List.of(PACKAGE_PATH + Sources.exerciseClass(x.id()),
                     PACKAGE_PATH + Sources.contextClass(x.id()))).violations(uses, compiled::where);
             if (!forbidden.isEmpty()) {
-                return new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_ALLOWED,
+                return Results.Exercise.zero(x, Results.Status.NOT_ALLOWED,
                         "your code for '" + x.id() + "' uses what graded code may not (files, processes, threads, reflection,"
                                 + " class loading, the JVM's controls, the environment, the grader's classes), so it was not run"
                                 + " and earns no points; keep to computation:\n" + forbidden.stream().limit(5).map(v -> "- " + v)
-                                .collect(Collectors.joining("\n")), List.of(), "");
+                                .collect(Collectors.joining("\n")));
             }
             List<String> offLimits = OffLimits.violations(uses, x.offLimits(), compiled::where);
             if (!offLimits.isEmpty()) {
-                return new Results.Exercise(x.id(), x.points(), 0, Results.Status.NOT_ALLOWED,
+                return Results.Exercise.zero(x, Results.Status.NOT_ALLOWED,
                         "'" + x.id() + "' asks you to write this yourself, but your code uses library code this exercise"
                                 + " leaves to you, so it earns no points:\n" + offLimits.stream().limit(5).map(v -> "- " + v)
-                                .collect(Collectors.joining("\n")), List.of(), "");
+                                .collect(Collectors.joining("\n")));
             }
             RunnerProcess.Outcome outcome = runner.run(new ExerciseRunner.Request(testClasses.get(a.name()), x.id(),
                     List.of(classes.toString()), contextClasses(a, x), limits.outputBytes(), compiled.helpers()), limits.exercise());
@@ -624,7 +641,7 @@ public final class Grader implements AutoCloseable {
      */
     private Results.Exercise score(Assignment a, Assignment.Exercise x, RunnerProcess.Outcome outcome) {
         if (outcome.report() == null) {
-            return new Results.Exercise(x.id(), x.points(), 0, outcome.failure(), outcome.detail(), List.of(), "");
+            return Results.Exercise.zero(x, outcome.failure(), outcome.detail());
         }
         Map<String, ExerciseRunner.TestResult> reported = new HashMap<>();
         for (ExerciseRunner.TestResult t : outcome.report().tests()) {
@@ -662,38 +679,9 @@ public final class Grader implements AutoCloseable {
         return Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
     }
 
-    /** A jar of every file under {@code dir}. */
-    private static void jar(Path dir, Path jar) throws IOException {
-        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
-             Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().collect(Collectors.toList())) {
-                out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
-                out.write(Files.readAllBytes(f));
-                out.closeEntry();
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // a file the exercise made unreadable; the temporary folder goes at exit anyway
-                }
-            });
-        } catch (IOException e) {
-            // as above
-        }
-    }
-
     @Override
     public void close() {
         compilers.forEach(CompilerProcess::close);
-        deleteTree(root);
+        FileTrees.delete(root);
     }
 }

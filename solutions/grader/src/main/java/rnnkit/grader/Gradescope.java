@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * {@code /autograder/results/results.json}. The root is configurable, so the whole path can be run locally.
  *
  * <p>In the zip: {@code setup.sh} (installs a JDK 17 and creates the unprivileged user {@code rnnkit-student}),
- * {@code run_autograder}, {@code grader/jars/} (the grader, the library and their dependencies), and
+ * {@code run_autograder}, {@code grader/jars/} (the grader, the library and their dependencies),
+ * {@code grader/exercise-jars/} (the exercise JVM's class path: the library, JUnit and the test kit), and
  * {@code kit/solutions/} (solution notebooks and hidden tests). {@code run_autograder} makes the source folder
  * readable by root only and runs each exercise's JVM as {@code rnnkit-student}, so student code cannot read
  * the solutions or the tests' sources even by absolute path; and it writes a valid results file even if the
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
 public final class Gradescope {
 
     static final String STUDENT_USER = "rnnkit-student";
+    /** Where the bundle keeps the exercise JVM's jars ({@link ExerciseClasspath#PROPERTY}). */
+    private static final String EXERCISE_JARS = "grader/exercise-jars/";
 
     private Gradescope() {
     }
@@ -40,6 +43,20 @@ public final class Gradescope {
             try (Stream<Path> files = Files.list(jars)) {
                 for (Path f : files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList())) {
                     z.add("grader/jars/" + f.getFileName(), f);
+                }
+            }
+            // the exercise JVM's class path, and nothing else: a folder of its own, named to the grader by a property
+            for (Path p : ExerciseClasspath.of(kit)) {
+                if (Files.isDirectory(p)) { // the test kit's classes, in a build that was not packaged
+                    Path jar = Files.createTempFile("rnnkit-testkit-", ".jar");
+                    try {
+                        FileTrees.jar(p, jar);
+                        z.add(EXERCISE_JARS + "rnnkit-testkit-classes.jar", jar);
+                    } finally {
+                        Files.deleteIfExists(jar);
+                    }
+                } else {
+                    z.add(EXERCISE_JARS + p.getFileName(), p);
                 }
             }
             for (String dir : List.of("solutions/notebooks", "solutions/tests")) {
@@ -59,11 +76,7 @@ public final class Gradescope {
     public static int autograde(Path kit, Path root) throws IOException {
         Path results = root.resolve("results/results.json");
         try {
-            List<Path> notebooks;
-            try (Stream<Path> files = Files.walk(root.resolve("submission"))) {
-                notebooks = files.filter(f -> f.toString().endsWith(".ipynb") && !f.toString().contains(".ipynb_checkpoints"))
-                        .sorted().collect(Collectors.toList());
-            }
+            List<Path> notebooks = NotebookFiles.walk(root.resolve("submission"));
             if (notebooks.isEmpty()) {
                 Reports.write(results, failure("No notebook (.ipynb file) was found in your submission. Upload the"
                         + " notebook you worked in, e.g. 02-vanilla-rnn.ipynb."));
@@ -72,7 +85,7 @@ public final class Gradescope {
             List<Results.Submission> graded = new ArrayList<>();
             try (Grader grader = new Grader(kit, Grader.Limits.defaults(), runAs())) {
                 for (Path nb : notebooks) {
-                    graded.add(grader.grade(nb, nb.getFileName().toString().replaceFirst("\\.ipynb$", "")));
+                    graded.add(grader.grade(nb, NotebookFiles.name(nb)));
                 }
             }
             Reports.write(results, Reports.gradescope(merge(graded)));
@@ -90,7 +103,10 @@ public final class Gradescope {
             boolean root = "root".equals(System.getProperty("user.name"));
             Process id = new ProcessBuilder("id", "-u", STUDENT_USER).redirectErrorStream(true).start();
             return root && id.waitFor() == 0 ? STUDENT_USER : null;
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return null;
         }
     }
@@ -120,7 +136,7 @@ public final class Gradescope {
     }
 
     private static String failure(String message) {
-        return Reports.gradescope(new Results.Submission("?", "?", "?", 0, 0, List.of(), List.of(), message, 0));
+        return Reports.gradescope(Results.Submission.unreadable("?", "?", message, 0));
     }
 
     private static final String SETUP = String.join("\n",
@@ -141,7 +157,7 @@ public final class Gradescope {
             "chmod 700 \"$SOURCE\" 2>/dev/null  # student code runs as " + STUDENT_USER + " and cannot look inside",
             "JAVA=java",
             "[ -n \"${JAVA_HOME:-}\" ] && JAVA=\"$JAVA_HOME/bin/java\"",
-            "\"$JAVA\" -cp \"$SOURCE/grader/jars/*\" rnnkit.grader.Main autograde --kit \"$SOURCE/kit\" --root \"$ROOT\"",
+            "\"$JAVA\" -D" + ExerciseClasspath.PROPERTY + "=\"$SOURCE/" + EXERCISE_JARS + "\" -cp \"$SOURCE/grader/jars/*\" rnnkit.grader.Main autograde --kit \"$SOURCE/kit\" --root \"$ROOT\"",
             "if [ ! -s \"$ROOT/results/results.json\" ]; then",
             "  printf '%s\\n' '{\"score\": 0, \"output\": \"The autograder could not run. Your submission was not graded; please tell your instructor.\", \"tests\": []}' > \"$ROOT/results/results.json\"",
             "fi",

@@ -39,17 +39,14 @@ final class GradingBench {
                 }
             }
         }
-        List<Path> notebooks;
-        try (Stream<Path> files = Files.list(kit.resolve("solutions/notebooks"))) {
-            notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
-        }
+        List<Path> notebooks = NotebookFiles.solutions(kit);
         Random random = new Random(seed);
         int count = 0;
         for (int s = 1; s <= students; s++) {
             Path folder = Files.createDirectories(out.resolve(String.format("s%03d", s)));
             for (Path p : notebooks) {
                 Notebook nb = Notebook.read(p);
-                String name = p.getFileName().toString().replaceFirst("\\.ipynb$", "");
+                String name = NotebookFiles.name(p);
                 for (Notebook.Cell c : nb.cells()) {
                     List<String[]> options = c.gradeId() == null ? null : mutations.getOrDefault(name, Map.of()).get(c.gradeId());
                     if (options != null && random.nextInt(4) == 0) {

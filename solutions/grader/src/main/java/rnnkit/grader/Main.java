@@ -31,6 +31,29 @@ import rnnkit.ui.ProgressBar;
  */
 public final class Main {
 
+    /** What {@code grade --format} writes; the usage message lists them from here. */
+    enum Format {
+        TEXT, JSON, GRADESCOPE, CSV;
+
+        static Format parse(String name) {
+            for (Format f : values()) {
+                if (f.label().equals(name)) {
+                    return f;
+                }
+            }
+            List<String> labels = java.util.Arrays.stream(values()).map(Format::label).toList();
+            throw new UsageException("--format must be " + String.join(", ", labels.subList(0, labels.size() - 1)) + " or "
+                    + labels.get(labels.size() - 1) + ", not '" + name + "'");
+        }
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The feedback notebooks --feedback writes next to the results; never graded as submissions. */
+    private static final String FEEDBACK_SUFFIX = ".feedback" + NotebookFiles.SUFFIX;
+
     private Main() {
     }
 
@@ -112,10 +135,7 @@ public final class Main {
         if (o.positional.isEmpty()) {
             throw new UsageException("grade needs submissions: ./build.sh grade SUBMISSION.ipynb... or a folder of them");
         }
-        String format = o.value("--format", "text");
-        if (!List.of("text", "json", "gradescope", "csv").contains(format)) {
-            throw new UsageException("--format must be text, json, gradescope or csv, not '" + format + "'");
-        }
+        Format format = Format.parse(o.value("--format", "text"));
         int jobs = o.number("--jobs", 1);
         Grader.Limits limits = new Grader.Limits(Duration.ofSeconds(o.number("--timeout", 10)),
                 Duration.ofSeconds(o.number("--submission-timeout", 600)), 64 * 1024, 256);
@@ -130,14 +150,14 @@ public final class Main {
             throw new UsageException("--feedback needs --out DIR, where the feedback notebooks go");
         }
         List<Results.Submission> results = gradeBatch(kit, limits, submissions, jobs, out, force, feedback);
-        switch (format) {
-            case "json":
+        switch (format) { // every format handled, or this does not compile
+            case JSON -> {
                 System.out.print(Reports.json(results));
                 if (out != null) {
                     Reports.write(out.resolve("results.json"), Reports.json(results));
                 }
-                break;
-            case "gradescope":
+            }
+            case GRADESCOPE -> {
                 for (Results.Submission s : results) {
                     if (out != null) {
                         Reports.write(out.resolve(fileName(s.student()) + ".gradescope.json"), Reports.gradescope(s));
@@ -146,15 +166,14 @@ public final class Main {
                         System.out.print(Reports.gradescope(s));
                     }
                 }
-                break;
-            case "csv":
+            }
+            case CSV -> {
                 System.out.print(Reports.csv(results));
                 if (out != null) {
                     Reports.write(out.resolve("gradebook.csv"), Reports.csv(results));
                 }
-                break;
-            default:
-                results.forEach(s -> System.out.print(Reports.text(s)));
+            }
+            case TEXT -> results.forEach(s -> System.out.print(Reports.text(s)));
         }
         return 0;
     }
@@ -218,7 +237,7 @@ public final class Main {
                     + " %.2f s per student; recorded in bench/grading.csv%n", results.size(), exercises, full, errors, seconds, jobs, seconds / students);
             return errors == 0 ? 0 : 1;
         } finally {
-            Grader.deleteTree(dir);
+            FileTrees.delete(dir);
         }
     }
 
@@ -232,7 +251,7 @@ public final class Main {
         if (saved != null) {
             Reports.write(saved, Reports.json(s));
             if (feedback && s.error() == null) {
-                Reports.feedback(file, s).write(out.resolve(fileName(student) + ".feedback.ipynb"));
+                Reports.feedback(file, s).write(out.resolve(fileName(student) + FEEDBACK_SUFFIX));
             }
         }
         return s;
@@ -244,16 +263,15 @@ public final class Main {
         for (String arg : paths) {
             Path p = Path.of(arg);
             if (Files.isDirectory(p)) {
-                try (Stream<Path> files = Files.walk(p)) {
-                    for (Path f : files.filter(f -> f.toString().endsWith(".ipynb") && !f.toString().contains(".ipynb_checkpoints")
-                            && !f.toString().endsWith(".feedback.ipynb")).sorted().collect(Collectors.toList())) {
+                for (Path f : NotebookFiles.walk(p)) {
+                    if (!f.toString().endsWith(FEEDBACK_SUFFIX)) {
                         // two folders with the same names in them: the folder's name tells them apart
-                        putUnique(out, p.relativize(f).toString().replaceFirst("\\.ipynb$", ""), p.toAbsolutePath().getFileName(), f);
+                        putUnique(out, NotebookFiles.strip(p.relativize(f).toString()), p.toAbsolutePath().getFileName(), f);
                     }
                 }
             } else if (Files.isRegularFile(p)) {
                 // two files of the same name: their folder's name tells them apart
-                putUnique(out, p.getFileName().toString().replaceFirst("\\.ipynb$", ""), p.toAbsolutePath().getParent().getFileName(), p);
+                putUnique(out, NotebookFiles.name(p), p.toAbsolutePath().getParent().getFileName(), p);
             } else {
                 throw new UsageException("no such file or folder: " + p);
             }

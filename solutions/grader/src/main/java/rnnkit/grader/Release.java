@@ -6,21 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Student notebooks from the solution notebooks: every {@code // BEGIN SOLUTION ... // END SOLUTION} region
- * becomes a stub that throws "not implemented yet", outputs are cleared, read-only cells are made read-only in
- * Jupyter ({@code editable}/{@code deletable} false) and get the checksum of their source, and cells marked
+ * Student notebooks from the solution notebooks: every {@link SolutionRegion} becomes a stub that throws "not
+ * implemented yet", outputs are cleared, read-only cells are made read-only in Jupyter ({@code editable}/{@code deletable} false) and get the checksum of their source, and cells marked
  * {@code rnnkit.solution_only} are left out.
  */
 public final class Release {
-
-    private static final Pattern REGION = Pattern.compile(
-            "(?m)^([ \\t]*)// BEGIN SOLUTION[^\\n]*\\n(?s:.*?)^[ \\t]*// END SOLUTION[^\\n]*(\\n|$)");
 
     private Release() {
     }
@@ -45,8 +39,11 @@ public final class Release {
             }
             c.clearOutputs();
             c.metadata().remove("execution"); // when the solution ran: nothing a student needs
+            if (c.isCode() && !c.isExercise()) { // a marker here would hand its solution to students: an error
+                SolutionRegion.parse(c.source(), false, Assignment.cellWhere(solution, c));
+            }
             if (c.isExercise()) {
-                c.setSource(stub(c.source(), c.gradeId()));
+                c.setSource(SolutionRegion.stub(c.source(), c.gradeId(), Assignment.cellWhere(solution, c)));
             } else if (c.isLocked()) {
                 c.metadata().addProperty("editable", false);
                 c.metadata().addProperty("deletable", false);
@@ -67,25 +64,12 @@ public final class Release {
         return nb;
     }
 
-    /** Replaces each solution region with a stub at the region's indentation. */
-    static String stub(String source, String gradeId) {
-        Matcher m = REGION.matcher(source);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String indent = m.group(1);
-            m.appendReplacement(out, Matcher.quoteReplacement(indent + "// YOUR CODE HERE\n" + indent
-                    + "throw new UnsupportedOperationException(\"not implemented yet: exercise " + gradeId + "\");" + m.group(2)));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
     /** Writes the student version of every solution notebook into {@code out}; returns the files written. */
     public static List<Path> release(Path solutions, Path out) throws IOException {
         List<Path> written = new ArrayList<>();
-        for (Path p : solutionNotebooks(solutions)) {
+        for (Path p : NotebookFiles.list(solutions)) {
             Path target = out.resolve(p.getFileName());
-            studentVersion(Notebook.read(p), name(p)).write(target);
+            studentVersion(Notebook.read(p), NotebookFiles.name(p)).write(target);
             written.add(target);
         }
         return written;
@@ -94,11 +78,11 @@ public final class Release {
     /** What is wrong with {@code notebooks} compared with a fresh release: missing or out-of-date files. */
     public static List<String> outdated(Path solutions, Path notebooks) throws IOException {
         List<String> problems = new ArrayList<>();
-        for (Path p : solutionNotebooks(solutions)) {
+        for (Path p : NotebookFiles.list(solutions)) {
             Path student = notebooks.resolve(p.getFileName());
             if (!Files.exists(student)) {
                 problems.add(student + " is missing");
-            } else if (!studentVersion(Notebook.read(p), name(p)).sameContent(Notebook.read(student))) {
+            } else if (!studentVersion(Notebook.read(p), NotebookFiles.name(p)).sameContent(Notebook.read(student))) {
                 problems.add(student + " differs from the release of " + p);
             }
         }
@@ -129,17 +113,8 @@ public final class Release {
                 }
             }
         } finally {
-            Grader.deleteTree(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
-    static List<Path> solutionNotebooks(Path solutions) throws IOException {
-        try (Stream<Path> files = Files.list(solutions)) {
-            return files.filter(f -> f.toString().endsWith(".ipynb")).sorted().collect(Collectors.toList());
-        }
-    }
-
-    static String name(Path notebook) {
-        return notebook.getFileName().toString().replaceFirst("\\.ipynb$", "");
-    }
 }

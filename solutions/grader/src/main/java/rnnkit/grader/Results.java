@@ -17,13 +17,24 @@ public final class Results {
         }
     }
 
-    /** One exercise: its score out of its points, why, each hidden test, and what the code printed. */
     /** One hidden test: its name, its weight (from the grader's own reading of the tests), whether it passed, why not. */
     public record TestResult(String name, double weight, boolean passed, String message) {
     }
 
+    /** One exercise: its score out of its points, why, each hidden test, and what the code printed. */
     public record Exercise(String id, double points, double score, Status status, String feedback,
                            List<TestResult> tests, String output) {
+
+        /** An exercise that earns nothing before any test ran (it is missing, does not compile, was refused, ...). */
+        public static Exercise zero(Assignment.Exercise x, Status status, String feedback) {
+            return new Exercise(x.id(), x.points(), 0, status, feedback, List.of(), "");
+        }
+
+        /** This result with {@code notes} (one a line) heading its feedback. */
+        public Exercise withNotes(List<String> notes) {
+            return notes.isEmpty() ? this
+                    : new Exercise(id, points, score, status, String.join("\n", notes) + "\n" + feedback, tests, output);
+        }
     }
 
     /**
@@ -33,5 +44,10 @@ public final class Results {
      */
     public record Submission(String student, String file, String notebook, double score, double maxScore,
                              List<Exercise> exercises, List<String> notes, String error, double seconds) {
+
+        /** A file that could not be graded at all ({@code error} says why): no notebook, no exercises, no score. */
+        public static Submission unreadable(String student, String file, String error, double seconds) {
+            return new Submission(student, file, "?", 0, 0, List.of(), List.of(), error, seconds);
+        }
     }
 }

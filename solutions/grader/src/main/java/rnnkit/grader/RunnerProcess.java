@@ -60,7 +60,7 @@ final class RunnerProcess implements AutoCloseable {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Grader.studentEnvironment(pb, directory);
+            ExerciseJvm.environment(pb, directory);
             process = pb.start();
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);

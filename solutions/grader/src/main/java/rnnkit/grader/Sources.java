@@ -15,6 +15,7 @@ import jdk.jshell.JShell;
 import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SourceCodeAnalysis;
+import rnnkit.grader.runner.ExerciseRunner;
 import rnnkit.kernel.Snippets;
 
 /**
@@ -25,8 +26,9 @@ import rnnkit.kernel.Snippets;
  *
  * <p>For exercise X two classes are made, in package {@code exercises}: {@code Ctx_X}, holding the reference
  * solutions of the exercises before X (so that a mistake in an earlier exercise does not cost X), and
- * {@code Ex_X extends Ctx_X}, holding the code of X's cell. The cell keeps its line numbers one line down (the
- * file's header is line 1), so a compile error or a stack trace at line n of the file is line n - 1 of the cell.
+ * {@code Ex_X extends Ctx_X}, holding the code of X's cell. The cell keeps its line numbers
+ * {@link ExerciseRunner#HEADER_LINES} down (the file's header is one line), so a compile error or a stack trace at
+ * line n of the file is line n - HEADER_LINES of the cell.
  *
  * <p>Helpers: what the student declared in cells of their own before X, or in earlier exercise cells besides what
  * those exercises ask for, is in the notebook's JShell when X runs, so X may use it. Such declarations go into
@@ -126,7 +128,7 @@ final class Sources {
         imports.addAll(imports(cellCode));
         helpers.forEach(h -> imports.addAll(h.imports()));
         String name = exerciseClass(x.id());
-        // All on line 1, so that the cell's line k is the file's line k + 1.
+        // All on one line (ExerciseRunner.HEADER_LINES), so that the cell's line k is the file's line k + 1.
         String header = header(imports).replace('\n', ' ') + "public final class " + name + " extends " + contextClass(x.id()) + " {\n";
         StringBuilder code = new StringBuilder(header).append(body(cellCode)).append('\n');
         int line = (int) code.chars().filter(c -> c == '\n').count() + 1;

@@ -55,6 +55,9 @@ class DependentExercisesTest {
         Files.createDirectories(dir.resolve("solutions/tests"));
         Files.writeString(dir.resolve("solutions/notebooks/99-deps.ipynb"), notebook("return 2 * x;", "return twice(twice(x));"));
         Files.writeString(dir.resolve("solutions/tests/Nb99Test.java"), TESTS);
+        // the exercise JVM's class path comes from the kit's test kit build: this kit borrows the real one
+        Files.createDirectories(dir.resolve("solutions/testkit"));
+        Files.createSymbolicLink(dir.resolve("solutions/testkit/target"), GraderTest.KIT.resolve("solutions/testkit/target"));
         return dir;
     }
 
@@ -89,5 +92,17 @@ class DependentExercisesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new Grader(kit, Grader.Limits.defaults()).close());
         assertTrue(e.getMessage().contains("hidden tests do not compile") && e.getMessage().contains("thrice"), e.getMessage());
+        assertTrue(e.getMessage().contains("Nb99Test.java, line 8: "), "the test file and line: " + e.getMessage());
+    }
+
+    @Test
+    void aReferenceSolutionThatDoesNotCompileIsNamedByNotebookCellAndLine(@TempDir Path dir) throws IOException {
+        Path kit = kit(dir.resolve("kit"));
+        Files.writeString(kit.resolve("solutions/notebooks/99-deps.ipynb"), notebook("return 2 * x;", "return twice(twice(y));"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Grader(kit, Grader.Limits.defaults()).close());
+        assertTrue(e.getMessage().startsWith("the reference solutions do not compile:\n- "), e.getMessage());
+        // the third cell, line 5 of it: where the author fixes it, not a generated class
+        assertTrue(e.getMessage().contains("99-deps.ipynb, cell 3 ('deps_quadruple'), line 5: cannot find symbol"), e.getMessage());
     }
 }

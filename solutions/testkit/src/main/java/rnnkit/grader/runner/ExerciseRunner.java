@@ -1,7 +1,5 @@
 package rnnkit.grader.runner;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -75,7 +73,7 @@ public final class ExerciseRunner {
                     return "cell " + h.cell() + ", line " + (h.line() + n - h.first()) + " (your helper '" + h.name() + "')";
                 }
             }
-            return "line " + Math.max(1, n - 1); // the generated file's header is line 1
+            return "line " + Math.max(1, n - HEADER_LINES);
         }
     }
 
@@ -86,6 +84,12 @@ public final class ExerciseRunner {
     /** Everything the runner reports about one exercise. */
     public record Report(List<TestResult> tests, String output, long outputDropped) {
     }
+
+    /**
+     * Lines a generated exercise class has before the cell's first line: its imports and class declaration, all on
+     * line 1, so that line n of the file is line n - 1 of the cell (the grader's {@code Sources} writes them).
+     */
+    public static final int HEADER_LINES = 1;
 
     private ExerciseRunner() {
     }
@@ -100,13 +104,12 @@ public final class ExerciseRunner {
         Launcher launcher = LauncherFactory.create();
         Locale locale = Locale.getDefault();
         TimeZone zone = TimeZone.getDefault();
-        Gson gson = new GsonBuilder().disableHtmlEscaping().create();
         for (String line = requests.readLine(); line != null; line = requests.readLine()) {
-            Request request = gson.fromJson(line, Request.class);
+            Request request = Wire.request(line);
             Locale.setDefault(locale); // what an earlier exercise may have changed, as computation may
             TimeZone.setDefault(zone);
             Report report = run(request, tests, launcher);
-            reports.println(token + " " + gson.toJson(report));
+            reports.println(token + " " + Wire.report(report));
         }
         System.exit(0); // the grader closed our input; threads an exercise left behind must not keep this JVM alive
     }
@@ -210,7 +213,6 @@ public final class ExerciseRunner {
             }
         }
         String name = t.getClass().getName().replace("java.lang.", "");
-        // Generated exercise classes keep the cell's line numbers one line down (the header is line 1).
         return name + (t.getMessage() == null ? "" : ": " + t.getMessage())
                 + (where == null ? "" : " (in your " + where.getMethodName() + ", " + HelperLines.where(helpers, where.getLineNumber())
                 .replaceFirst("^line (\\d+)$", "line $1 of the cell") + ")");
