@@ -51,6 +51,10 @@ RNN course kit
   ./build.sh check-claims [--execute [--blas ejml]] [NB...]
                                      every number in the solution notebooks' prose must be an output of the
                                      same run, a constant of its code or a marked fact (README.md, Claims)
+  ./build.sh book [DIR] [--pdf] [--notebooks DIR]
+                                     the self-study book: the executed solution notebooks as a static website
+                                     that works offline, in environment/book/build/site/ (or DIR); --pdf: also
+                                     book.pdf, printed with Chromium; --notebooks: other executed notebooks
   ./build.sh classpath [--ijava|--jjava]
                                      print the class path of the library and its dependencies; with --ijava
                                      or --jjava, the "env" block for that kernel's kernel.json (README.md)
@@ -336,12 +340,47 @@ grader() {
   (cd "$CALLER_DIR" && "$(java_bin)" -cp "$KIT/solutions/grader/target/jars/*" rnnkit.grader.Main "$@" --kit "$KIT")
 }
 
+# The self-study book: the executed solution notebooks as a static website that works offline
+# (environment/book/build_book.py). KaTeX, for the math, comes from Maven Central as a webjar, once.
+KATEX_VERSION=0.16.44
+book() {
+  local out="$KIT/environment/book/build/site" args=() py jar
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --pdf) have_chromium || fail "book --pdf prints with Chromium, which is not installed (apt-get install chromium)"
+             args+=(--pdf "$CHROMIUM"); shift ;;
+      --notebooks) [ $# -ge 2 ] || fail "book: --notebooks needs a folder"
+                   args+=(--notebooks "$(cd "$CALLER_DIR" && realpath -m "$2")"); shift 2 ;;
+      -*) fail "book: unknown option '$1' (usage: ./build.sh book [DIR] [--pdf] [--notebooks DIR])" ;;
+      *) out="$(cd "$CALLER_DIR" && realpath -m "$1")"; shift ;;
+    esac
+  done
+  # the builder needs nbconvert (and its Pygments) only: the kit's venv, else Debian's, else setup makes the venv
+  for py in "${RNNKIT_PYTHON:-}" "$VENV/bin/python" "$DEBIAN_PYTHON" ""; do
+    [ -n "$py" ] && [ -x "$py" ] && "$py" -c 'import nbconvert, pygments' 2>/dev/null && break
+  done
+  if [ -z "$py" ]; then setup_if_needed; py="$PYTHON"; fi
+  jar="$KIT/environment/book/build/katex-$KATEX_VERSION.jar"
+  if [ ! -f "$jar" ]; then
+    say "KaTeX $KATEX_VERSION from Maven Central (org.webjars.npm:katex)"
+    mkdir -p "$(dirname "$jar")"
+    local get=(org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy "-Dartifact=org.webjars.npm:katex:$KATEX_VERSION"
+               "-DoutputDirectory=$(dirname "$jar")")
+    # run outside the reactor (no pom in that folder): offline first, from the local repository
+    (cd "$(dirname "$jar")" && { mvn -q -B -o "${get[@]}" >/dev/null 2>&1 || mvn -q -B "${get[@]}"; }) \
+      || fail "could not get org.webjars.npm:katex:$KATEX_VERSION from Maven Central"
+  fi
+  "$py" environment/book/build_book.py "$out" --katex "$jar" ${args[@]+"${args[@]}"}
+}
+
 # Setup when the kit's sources changed since the last one, or its kernelspec is gone.
 setup_if_needed() {
   local py; py="$(jupyter_python)"
+  # `jupyter kernelspec` runs the jupyter-kernelspec first on PATH: that python's, not Debian's, which lacks the venv's spec
+  use_python "$py"
   if [ -n "$py" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(sources_hash)" ] \
-     && "$py" -m jupyter kernelspec list 2>/dev/null | grep -q "^ *$KERNEL_NAME "; then
-    use_python "$py"
+     && "$py" -m jupyter kernelspec list 2>/dev/null | grep "^ *$KERNEL_NAME " >/dev/null; then
+    # (grep reads to the end: with -q it could stop early and, under pipefail, fail the listing by SIGPIPE)
     return 0
   fi
   setup
@@ -391,15 +430,13 @@ case "$cmd" in
     command -v debootstrap >/dev/null || { is_debian_root && { say "installing debootstrap (apt)"; apt_install debootstrap; }; }
     command -v debootstrap >/dev/null || fail "test-fresh needs debootstrap: sudo apt-get install debootstrap"
     exec "${DEBIAN_PYTHON}" environment/tests/fresh_machine.py "$@" ;;
+  book)
+    book "$@" ;;
   classpath)
     # The library's class path for another Java kernel; --ijava / --jjava: the kernelspec "env" block that also gives
     # that kernel the kit's rich output (tables, plots, progress bars) and finds the kit's datasets.
     check_java
-    mvn -q -B install -DskipTests >/dev/null
-    deps="$(mktemp)"
-    mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$deps" -DincludeScope=runtime >/dev/null
-    cp="$(ls "$KIT"/lib/target/rnnkit-lib-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat "$deps")"
-    rm -f "$deps"
+    cp="$(module_classpath lib)"
     case "${1:-}" in
       "") echo "$cp" ;;
       --ijava|--jjava)

@@ -1,6 +1,8 @@
 package rnnkit.ui.render;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,7 @@ public final class MimeBundles {
 
     public static final String HTML = "text/html";
     public static final String TEXT = "text/plain";
+    public static final String SVG = "image/svg+xml";
 
     private static final AtomicBoolean PLOTLY_EMBEDDED = new AtomicBoolean();
 
@@ -121,9 +124,54 @@ public final class MimeBundles {
      * A Plotly chart. The first figure of a kernel session carries plotly.js itself; later ones use it. Each figure
      * waits (up to 10 s) for {@code window.Plotly}, and if it never comes (the output that carried it was cleared),
      * says how to get it back instead of failing silently.
+     *
+     * <p>The static image comes twice, because front ends choose differently. JupyterLab 4 and Notebook 7 (rank
+     * {@code text/html} before {@code image/svg+xml}), classic Notebook 6 ({@code display_order}) and nbconvert's
+     * HTML export ({@code display_data_priority}) all pick the HTML, so the interactive plot wins there; inside that
+     * HTML the image (an {@code <img>}) stands next to the plot's empty box and the plot's script hides it before
+     * drawing, so a viewer that strips scripts (or an untrusted notebook, whose HTML JupyterLab sanitizes) still shows
+     * a figure. The
+     * separate {@code image/svg+xml} entry is for tools that skip HTML (nbconvert's LaTeX and PDF export, plain
+     * image viewers).
      */
     static Map<String, Supplier<String>> figure(Figure figure) {
-        return bundle(() -> figureHtml(figure), () -> describe(figure));
+        // Tablesaw names a JavaScript variable after the div, so the id must be a valid identifier.
+        String id = "rnnkit_plot_" + UUID.randomUUID().toString().replace("-", "");
+        String svg = staticImage(figure, id);
+        Map<String, Supplier<String>> out = new LinkedHashMap<>();
+        out.put(HTML, () -> figureHtml(figure, id, svg));
+        if (svg.startsWith("<svg")) {
+            out.put(SVG, () -> svg);
+        }
+        out.put(TEXT, () -> describe(figure));
+        return out;
+    }
+
+    /**
+     * The static image; if the figure holds something the SVG renderer cannot read, a note saying so instead (the
+     * interactive plot is unaffected, so this never fails the cell).
+     */
+    static String staticImage(Figure figure, String id) {
+        try {
+            return StaticFigure.svg(figure, id);
+        } catch (RuntimeException e) {
+            return "<p class=\"rnnkit-plot-note\">(no static image of this plot: "
+                    + Html.escape(String.valueOf(e.getMessage())) + ")</p>";
+        }
+    }
+
+    /**
+     * The static image as HTML: an {@code <img>} with the SVG as a data URI, because sanitizers that strip inline
+     * {@code <svg>} (JupyterLab's, for untrusted notebooks, would leave its loose text) keep images.
+     */
+    private static String fallbackImage(Figure figure, String svg) {
+        if (!svg.startsWith("<svg")) {
+            return svg; // the note that says why there is no image
+        }
+        String title = figure.getLayout() == null ? null : figure.getLayout().getTitle();
+        String alt = Html.escape(title == null || title.isBlank() ? "plot" : title) + " (static image)";
+        return "<img alt=\"" + alt + "\" src=\"data:" + SVG + ";base64,"
+                + Base64.getEncoder().encodeToString(svg.getBytes(StandardCharsets.UTF_8)) + "\">";
     }
 
     static String describe(Figure figure) {
@@ -135,20 +183,30 @@ public final class MimeBundles {
     }
 
     static String figureHtml(Figure figure) {
-        // Tablesaw names a JavaScript variable after the div, so the id must be a valid identifier.
         String id = "rnnkit_plot_" + UUID.randomUUID().toString().replace("-", "");
+        return figureHtml(figure, id, staticImage(figure, id));
+    }
+
+    static String figureHtml(Figure figure, String id, String svg) {
         String draw = figure.asJavascript(id)
                 .replaceFirst("^\\s*<script[^>]*>", "")
                 .replaceFirst("</script>\\s*$", "");
         String library = PLOTLY_EMBEDDED.compareAndSet(false, true) ? PlotlyJs.scriptElement() : "";
+        String fallback = "<div id=\"" + id + "_static\" class=\"rnnkit-plot-fallback\">" + fallbackImage(figure, svg)
+                + "</div>\n";
         return library
                 + "<div id=\"" + id + "\" class=\"rnnkit-plot\"></div>\n"
+                + fallback
                 + "<script type=\"text/javascript\">\n"
                 + "(function () {\n"
                 + "  var draw = function () {\n" + draw + "\n  };\n"
                 + "  var tries = 0;\n"
                 + "  (function wait() {\n"
-                + "    if (window.Plotly) { draw(); return; }\n"
+                + "    if (window.Plotly) {\n"
+                + "      var still = document.getElementById('" + id + "_static');\n"
+                + "      if (still) { still.style.display = 'none'; }\n"
+                + "      draw(); return;\n"
+                + "    }\n"
                 + "    if (++tries < 100) { setTimeout(wait, 100); return; }\n"
                 + "    document.getElementById('" + id + "').textContent = 'This plot needs plotly.js, which came with"
                 + " the first plot of the kernel session, and that output is gone. Run the notebook again from the"

@@ -134,7 +134,42 @@ class MimeBundlesTest {
         Table curve = Table.create("c", IntColumn.create("step", 1, 2), DoubleColumn.create("loss", 2, 1));
         java.util.Map<String, java.util.function.Supplier<String>> bundle =
                 MimeBundles.of(LinePlot.create("loss", curve, "step", "loss"));
-        assertEquals(java.util.List.of(MimeBundles.HTML, MimeBundles.TEXT), java.util.List.copyOf(bundle.keySet()));
+        assertEquals(java.util.List.of(MimeBundles.HTML, MimeBundles.SVG, MimeBundles.TEXT),
+                java.util.List.copyOf(bundle.keySet()));
         assertEquals("Figure 'loss' [scatter]", bundle.get(MimeBundles.TEXT).get());
+    }
+
+    @Test
+    void aFigureTheImageCannotReadStillPlotsAndSaysWhyItHasNoImage() {
+        Table curve = Table.create("c", IntColumn.create("step", 1, 2), DoubleColumn.create("loss", 2, 1));
+        Figure plotted = LinePlot.create("loss", curve, "step", "loss");
+        Figure odd = new Figure(plotted.getLayout(), plotted.getTraces()) {
+            @Override
+            public String asJavascript(String divName) {
+                return super.asJavascript(divName).replace("var layout = {", "var layout = {oops: [1 2],");
+            }
+        };
+        java.util.Map<String, java.util.function.Supplier<String>> bundle = MimeBundles.of(odd);
+        assertFalse(bundle.containsKey(MimeBundles.SVG), "no image entry");
+        String html = bundle.get(MimeBundles.HTML).get();
+        assertTrue(html.contains("Plotly.newPlot"), "the interactive plot is still there");
+        assertTrue(html.contains("(no static image of this plot: plot data: expected ',' or ']'"), html.substring(0, 400));
+    }
+
+    @Test
+    void aFigureCarriesItsStaticImageWhichItsScriptHidesBeforeDrawing() {
+        Table curve = Table.create("c", IntColumn.create("step", 1, 2), DoubleColumn.create("loss", 2, 1));
+        java.util.Map<String, java.util.function.Supplier<String>> bundle =
+                MimeBundles.of(LinePlot.create("loss", curve, "step", "loss"));
+        String svg = bundle.get(MimeBundles.SVG).get();
+        assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), svg);
+        String html = bundle.get(MimeBundles.HTML).get().replace(PlotlyJs.scriptElement(), "");
+        String withoutScripts = html.replaceAll("(?s)<script.*?</script>", "");
+        String image = "<img alt=\"loss (static image)\" src=\"data:image/svg+xml;base64,"
+                + java.util.Base64.getEncoder().encodeToString(svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\">";
+        assertTrue(withoutScripts.contains(image), "the image stands where the plot is when scripts are stripped");
+        assertFalse(withoutScripts.contains("<svg"), "as an image: sanitizers drop inline SVG but keep its text");
+        int hide = html.indexOf("style.display = 'none'");
+        assertTrue(hide > 0 && hide < html.indexOf("draw();"), "hidden only once plotly.js is there to draw");
     }
 }

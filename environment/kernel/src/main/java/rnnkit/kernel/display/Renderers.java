@@ -20,7 +20,8 @@ public final class Renderers {
 
     private static <T> void register(Renderer renderer, Class<T> type) {
         renderer.createRegistration(type)
-                .preferring(MIMEType.TEXT_HTML)
+                // a type is rendered only when requested: the SVG is a figure's static image (other bundles lack it)
+                .preferring(MIMEType.TEXT_HTML, MIMEType.IMAGE_SVG)
                 .register((value, ctx) -> MimeBundles.of(value)
                         .forEach((mime, content) -> ctx.renderIfRequested(MIMEType.parse(mime), () -> content.get())));
     }

@@ -35,6 +35,15 @@ class RenderersTest {
     }
 
     @Test
+    void figuresComeAsAnInteractivePlotWithAStaticImage() {
+        Table curve = Table.create("c", DoubleColumn.create("step", 1, 2), DoubleColumn.create("loss", 2, 1));
+        DisplayData d = renderer.render(tech.tablesaw.plotly.api.LinePlot.create("loss", curve, "step", "loss"));
+        assertTrue(((String) d.getData(MIMEType.TEXT_HTML)).contains("Plotly.newPlot"));
+        assertTrue(((String) d.getData(MIMEType.IMAGE_SVG)).startsWith("<svg"), "the static image is in the bundle");
+        assertEquals("Figure 'loss' [scatter]", d.getData(MIMEType.TEXT_PLAIN));
+    }
+
+    @Test
     void otherObjectsFallBackToText() {
         DisplayData d = renderer.render(java.util.List.of(1, 2));
         assertEquals("[1, 2]", d.getData(MIMEType.TEXT_PLAIN));
