@@ -65,7 +65,7 @@ def case(conditioning, cell, seed):
     loss = (ce * m.reshape(-1)).sum() / m.sum()
     loss.backward()
 
-    names = ("rnn.Wxh", "rnn.Whh", "rnn.bh") if cell == "RNN" else ("rnn.Wx", "rnn.Wh", "rnn.b")
+    names = ("rnn.Wxh", "rnn.Whh", "rnn.bh") if cell == "RNN" else ("rnn.Wxh", "rnn.Whh", "rnn.bh")
     params = {
         "embedding.E": (E, E.grad),
         names[0]: (rnn.weight_ih_l0.t(), rnn.weight_ih_l0.grad.t()),

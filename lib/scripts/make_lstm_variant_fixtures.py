@@ -46,7 +46,7 @@ def parameters(variant, seed):
     blocks, peepholes = VARIANTS[variant]
     G = len(blocks)
     torch.manual_seed(seed)
-    p = {"Wx": torch.empty(D, G * H), "Wh": torch.empty(H, G * H), "b": torch.empty(1, G * H)}
+    p = {"Wxh": torch.empty(D, G * H), "Whh": torch.empty(H, G * H), "bh": torch.empty(1, G * H)}
     if peepholes:
         for gate in "ifo":
             if gate in blocks:
@@ -68,7 +68,7 @@ def run(variant, p, x, h0, c0):
     prev_gates = torch.zeros(B, 3 * H)  # FGR: [i, f, o] of the previous step, 0 before the first
     out = []
     for t in range(T):
-        a = x[t] @ p["Wx"] + h @ p["Wh"] + p["b"]
+        a = x[t] @ p["Wxh"] + h @ p["Whh"] + p["bh"]
         if variant == "FGR":
             r = prev_gates @ p["Wgg"]
             a = a + torch.cat([r[:, :2 * H], torch.zeros(B, H), r[:, 2 * H:]], dim=1)  # nothing to g
@@ -93,7 +93,7 @@ def greff_cifg(p, x, h0, c0):
     h, c = h0, c0
     out = []
     for t in range(T):
-        a = x[t] @ p["Wx"] + h @ p["Wh"] + p["b"]
+        a = x[t] @ p["Wxh"] + h @ p["Whh"] + p["bh"]
         i = torch.sigmoid(a[:, :H] + p["wci"] * c)
         f = 1 - i
         c = f * c + i * torch.tanh(a[:, H:2 * H])
@@ -125,16 +125,16 @@ def cross_check(variant, p, x, h0, c0, out):
     with torch.no_grad():
         if variant == "STANDARD":
             lstm = torch.nn.LSTM(D, H)
-            lstm.weight_ih_l0.copy_(p["Wx"].t())
-            lstm.weight_hh_l0.copy_(p["Wh"].t())
-            lstm.bias_ih_l0.copy_(p["b"][0])
+            lstm.weight_ih_l0.copy_(p["Wxh"].t())
+            lstm.weight_hh_l0.copy_(p["Whh"].t())
+            lstm.bias_ih_l0.copy_(p["bh"][0])
             lstm.bias_hh_l0.zero_()
             theirs, _ = lstm(x, (h0.unsqueeze(0), c0.unsqueeze(0)))
             assert torch.allclose(out, theirs, rtol=0, atol=1e-13), "hand-written standard cell != torch.nn.LSTM"
         if variant == "CIFG":
-            greff = {"Wx": p["Wx"].clone(), "Wh": p["Wh"].clone(), "b": p["b"].clone(), "wci": -p["wcf"],
+            greff = {"Wxh": p["Wxh"].clone(), "Whh": p["Whh"].clone(), "bh": p["bh"].clone(), "wci": -p["wcf"],
                      "wco": p["wco"]}
-            for w in ("Wx", "Wh", "b"):
+            for w in ("Wxh", "Whh", "bh"):
                 greff[w][:, :H] *= -1  # Greff's input-gate weights: the negated forget-gate weights
             theirs, _, _ = greff_cifg(greff, x, h0, c0)
             assert torch.allclose(out, theirs, rtol=0, atol=1e-13), "CIFG with i = 1 - f != Greff's f = 1 - i"

@@ -44,14 +44,14 @@ def case(kind, module, seed):
     b_ih, b_hh = module.bias_ih_l0, module.bias_hh_l0
     data = {"T": T, "B": B, "D": D, "H": H, "x": rows(x), "h0": rows(h0[0]), "out": rows(out), "hT": rows(hT[0]),
             "dout": rows(dout), "dhT": rows(dhT[0]), "dx": rows(x.grad), "dh0": rows(h0.grad[0])}
-    names = {"rnn": ("Wxh", "Whh", "bh"), "lstm": ("Wx", "Wh", "b"), "gru": ("Wx", "Wh", "bx")}[kind]
+    names = {"rnn": ("Wxh", "Whh", "bh"), "lstm": ("Wxh", "Whh", "bh"), "gru": ("Wxh", "Whh", "bxh")}[kind]
     data[names[0]] = rows(w_ih.t())
     data[names[1]] = rows(w_hh.t())
     data["d" + names[0]] = rows(w_ih.grad.t())
     data["d" + names[1]] = rows(w_hh.grad.t())
     if kind == "gru":
-        data["bx"], data["bh"] = rows(b_ih), rows(b_hh)
-        data["dbx"], data["dbh"] = rows(b_ih.grad), rows(b_hh.grad)
+        data["bxh"], data["bhh"] = rows(b_ih), rows(b_hh)
+        data["dbxh"], data["dbhh"] = rows(b_ih.grad), rows(b_hh.grad)
     else:
         data[names[2]] = rows(b_ih + b_hh)
         data["d" + names[2]] = rows(b_ih.grad)  # the same as b_hh.grad

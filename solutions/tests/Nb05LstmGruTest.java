@@ -1,7 +1,6 @@
 package exercises;
 
 import java.util.List;
-import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -40,10 +39,9 @@ class Nb05LstmGruTest {
         /** The library's coupled LSTM (i = 1 - f, no peepholes) with these weights, after one step from (hPrev, cPrev). */
         Lstm coupledLayer() {
             Lstm lstm = new Lstm(Wx.numRows, Wh.numRows, Lstm.Variant.COUPLED, new Rng(0));
-            List<DMatrixRMaj> values = List.of(Wx, Wh, b);
-            for (int k = 0; k < 3; k++) {
-                lstm.parameters().get(k).value.setTo(values.get(k));
-            }
+            lstm.Wxh().setTo(Wx);
+            lstm.Whh().setTo(Wh);
+            lstm.bh().setTo(b);
             lstm.forward(Sequence.of(x), new State(hPrev.copy(), cPrev.copy()));
             return lstm;
         }
@@ -67,10 +65,10 @@ class Nb05LstmGruTest {
         /** The library's GRU with these weights, after one forward step from hPrev. */
         Gru layer(Gru.Variant variant) {
             Gru gru = new Gru(Wx.numRows, Wh.numRows, variant, new Rng(0));
-            List<DMatrixRMaj> values = List.of(Wx, Wh, bx, bh);
-            for (int k = 0; k < 4; k++) {
-                gru.parameters().get(k).value.setTo(values.get(k));
-            }
+            gru.Wxh().setTo(Wx);
+            gru.Whh().setTo(Wh);
+            gru.bxh().setTo(bx);
+            gru.bhh().setTo(bh);
             gru.forward(Sequence.of(x), new State(hPrev.copy()));
             return gru;
         }
@@ -142,14 +140,18 @@ class Nb05LstmGruTest {
 
     @Test
     @Graded(id = "nb05_gru_step", weight = 2)
-    @DisplayName("gruStepForward matches the library's PyTorch-form GRU")
+    @DisplayName("gruStepForward matches the library's PyTorch-form GRU: h_t, the gates and the hidden product")
     void gruStepMatchesTheLibrary() {
         for (int[] s : new int[][]{{3, 4, 5}, {1, 2, 2}}) {
             GruCase k = GruCase.of(s[0], s[1], s[2], 30 * s[2]);
-            DMatrixRMaj expected = k.layer(Gru.Variant.PYTORCH).finalState().h;
-            Check.close("h_t (" + String.format(SHAPES, s[0], s[1], s[2]) + ")", expected,
-                    Ex_nb05_gru_step.gruStepForward(k.x(), k.hPrev(), k.Wx(), k.Wh(), k.bx(), k.bh()), 1e-12,
+            String at = " (" + String.format(SHAPES, s[0], s[1], s[2]) + ")";
+            Gru.StepResult e = Gru.stepForward(k.x(), k.hPrev(), k.Wx(), k.Wh(), k.bx(), k.bh());
+            Gru.StepResult a = Ex_nb05_gru_step.gruStepForward(k.x(), k.hPrev(), k.Wx(), k.Wh(), k.bx(), k.bh());
+            Check.that("gruStepForward returns a Gru.StepResult" + at, a != null, null);
+            Check.close("h_t" + at, k.layer(Gru.Variant.PYTORCH).finalState().h, a.h(), 1e-12,
                     "blocks r | z | n; n = tanh(x W_xn + b_xn + r ⊙ (h W_hn + b_hn)); h = (1 - z) ⊙ n + z ⊙ h_{t-1}");
+            Check.close("gates r z n" + at, e.gates(), a.gates(), 1e-12, "the activated gates, blocks r | z | n");
+            Check.close("hn" + at, e.hn(), a.hn(), 1e-12, "h_{t-1} W_hn + b_hn, before r scales it");
         }
     }
 
@@ -165,16 +167,16 @@ class Nb05LstmGruTest {
             Gru gru = k.layer(Gru.Variant.PYTORCH);
             DMatrixRMaj dh = Init.uniform(s[0], s[2], 1, 9);
             DMatrixRMaj dx = gru.backward(new Sequence(1, s[0], s[2]), new State(dh.copy())).at(0);
-            Map<String, DMatrixRMaj> a = Ex_nb05_gru_backward.gruStepBackward(dh, k.x(), k.hPrev(), k.Wx(), k.Wh(), k.bx(), k.bh());
-            Check.that("gruStepBackward returns dx dhPrev dWx dWh dbx dbh, got " + (a == null ? null : a.keySet()),
-                    a != null && a.keySet().containsAll(List.of("dx", "dhPrev", "dWx", "dWh", "dbx", "dbh")), null);
-            Check.close("dbh" + at, gru.parameters().get(3).grad, a.get("dbh"), 1e-12, "the hidden side: [δa_r, δa_z, δa_n ⊙ r]");
-            Check.close("dbx" + at, gru.parameters().get(2).grad, a.get("dbx"), 1e-12,
+            Gru.StepResult step = Gru.stepForward(k.x(), k.hPrev(), k.Wx(), k.Wh(), k.bx(), k.bh());
+            Gru.StepGradients a = Ex_nb05_gru_backward.gruStepBackward(dh, k.x(), k.hPrev(), step, k.Wx(), k.Wh());
+            Check.that("gruStepBackward returns a Gru.StepGradients" + at, a != null, null);
+            Check.close("dbh" + at, gru.parameter("bhh").grad, a.dbh(), 1e-12, "the hidden side: [δa_r, δa_z, δa_n ⊙ r]");
+            Check.close("dbx" + at, gru.parameter("bxh").grad, a.dbx(), 1e-12,
                     "δa_z = δh (h_{t-1} - n) z(1-z), δa_n = δh (1-z)(1-n²), δa_r = δa_n (h W_hn + b_hn) r(1-r)");
-            Check.close("dWh" + at, gru.parameters().get(1).grad, a.get("dWh"), 1e-12, null);
-            Check.close("dWx" + at, gru.parameters().get(0).grad, a.get("dWx"), 1e-12, null);
-            Check.close("dx" + at, dx, a.get("dx"), 1e-12, null);
-            Check.close("dh_{t-1}" + at, gru.initialGradient().h, a.get("dhPrev"), 1e-12, "δh ⊙ z (the direct path) plus δa^h W_hᵀ");
+            Check.close("dWh" + at, gru.parameter("Whh").grad, a.dWh(), 1e-12, null);
+            Check.close("dWx" + at, gru.parameter("Wxh").grad, a.dWx(), 1e-12, null);
+            Check.close("dx" + at, dx, a.dx(), 1e-12, null);
+            Check.close("dh_{t-1}" + at, gru.initialGradient().h, a.dhPrev(), 1e-12, "δh ⊙ z (the direct path) plus δa^h W_hᵀ");
         }
     }
 
@@ -201,10 +203,10 @@ class Nb05LstmGruTest {
         for (int H : new int[]{5, 1}) {
             DMatrixRMaj mine = Init.uniform(1, 4 * H, 0.5, H);
             Lstm lstm = new Lstm(2, H, new Rng(0));
-            lstm.parameters().get(2).value.setTo(mine);
+            lstm.bh().setTo(mine);
             lstm.forgetBias(2.5);
             Ex_nb05_forget_bias.setForgetBias(mine, 2.5);
-            Check.close("the bias after setForgetBias(b, 2.5), H = " + H, lstm.parameters().get(2).value, mine, 0,
+            Check.close("the bias after setForgetBias(b, 2.5), H = " + H, lstm.bh(), mine, 0,
                     "blocks i | f | g | o: set columns H .. 2H - 1 to the value, leave the rest as it was");
         }
     }
@@ -248,10 +250,10 @@ class Nb05LstmGruTest {
                     && a.dcPrev() != null && a.dWx() != null && a.dWh() != null && a.db() != null, "fill every field of Lstm.StepGradients");
             Check.close("dc_{t-1}" + at, lstm.initialGradient().c, a.dcPrev(), 1e-12,
                     "δc = δc_t + δh ⊙ o ⊙ (1 - tanh²c_t), and δc_{t-1} = δc ⊙ f");
-            Check.close("db" + at, lstm.parameters().get(2).grad, a.db(), 1e-12,
+            Check.close("db" + at, lstm.parameter("bh").grad, a.db(), 1e-12,
                     "δa_f = δc (c_{t-1} - g) f(1-f) (f reaches c_t twice), δa_g = δc (1-f)(1-g²), δa_o = δh tanh(c) o(1-o), in the order f g o");
-            Check.close("dWx" + at, lstm.parameters().get(0).grad, a.dWx(), 1e-12, "xᵀ δa");
-            Check.close("dWh" + at, lstm.parameters().get(1).grad, a.dWh(), 1e-12, "h_{t-1}ᵀ δa");
+            Check.close("dWx" + at, lstm.parameter("Wxh").grad, a.dWx(), 1e-12, "xᵀ δa");
+            Check.close("dWh" + at, lstm.parameter("Whh").grad, a.dWh(), 1e-12, "h_{t-1}ᵀ δa");
             Check.close("dx" + at, dx, a.dx(), 1e-12, "δa W_xᵀ");
             Check.close("dh_{t-1}" + at, lstm.initialGradient().h, a.dhPrev(), 1e-12, "δa W_hᵀ");
         }

@@ -184,8 +184,8 @@ class Nb06RegularizationTest {
             DMatrixRMaj gamma = Init.uniform(1, s[1], 1.5, s[1]), beta = Init.uniform(1, s[1], 1, s[1] + 1);
             DMatrixRMaj a = Init.uniform(s[0], s[1], 5, s[1] + 2);
             a.set(0, 0, 40);                                               // one large entry: the variance is not small
-            ln.parameters().get(0).value.setTo(gamma);
-            ln.parameters().get(1).value.setTo(beta);
+            ln.parameter("gamma").value.setTo(gamma);
+            ln.parameter("beta").value.setTo(beta);
             Check.close("LN(a), " + s[0] + "×" + s[1], ln.forward(a), Ex_nb06_layer_norm.layerNorm(a, gamma, beta), 1e-12,
                     "per row: mean, biased variance (divide by H), (a - mean)/sqrt(var + 1e-5), then gamma ⊙ . + beta");
         }

@@ -52,10 +52,9 @@ public enum Activation {
     }
 
     /**
-     * tanh in plain Java, measured within 1.3 ulps of the exact value (Math.tanh's contract allows 2.5). JDK 17's
-     * {@code Math.tanh} is a native call into fdlibm that costs about 35 ns here, against 7 ns for this, and made a
-     * third of an LSTM's training step; lib/scripts/tanh_coefficients.py derives the coefficients and measures the
-     * error.
+     * tanh in plain Java, measured within 1.3 ulps of the exact value (Math.tanh's contract allows 2.5), because JDK
+     * 17's {@code Math.tanh} is a slow native call (the measurements are in bench/README.md);
+     * lib/scripts/tanh_coefficients.py derives the coefficients and measures the error.
      *
      * <p>Below 1: Lambert's continued fraction tanh x = x / (1 + x²/(3 + x²/(5 + ... + x²/17))) multiplied out,
      * tanh x = x - x u S(u)/Q(u) with u = x² (its truncation error is under a quarter of an ulp there; written as x

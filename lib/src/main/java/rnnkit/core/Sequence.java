@@ -83,7 +83,7 @@ public final class Sequence {
     /**
      * A new sequence of the T blocks of B rows of a time-major (T&middot;B)&times;D matrix, copied: the inverse of
      * {@link #stack}. (Copying into fresh arrays skips the zero-filling that {@code new Sequence} and
-     * {@link #unstack} would do first; at a language model's sizes that was a tenth of a training step.)
+     * {@link #unstack} would do first.)
      */
     public static Sequence unstacked(DMatrixRMaj stacked, int T) {
         if (T <= 0 || stacked.numRows % T != 0) {

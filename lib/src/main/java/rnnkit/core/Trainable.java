@@ -19,6 +19,22 @@ public interface Trainable {
         }
     }
 
+    /**
+     * The parameter called {@code name}, as {@link #parameters()} names it: {@code "Whh"} for a layer,
+     * {@code "rnn.layer0.Whh"} inside a model.
+     */
+    default Parameter parameter(String name) {
+        List<String> names = new ArrayList<>();
+        for (Parameter p : parameters()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+            names.add(p.name());
+        }
+        throw new IllegalArgumentException(getClass().getSimpleName() + " has no parameter called '" + name
+                + "'; its parameters are " + names);
+    }
+
     /** The number of trainable numbers. */
     default long parameterCount() {
         long n = 0;
@@ -32,16 +48,23 @@ public interface Trainable {
     default void train(boolean training) {
     }
 
-    /** The parameters of several modules, each name prefixed with its part's name and a dot. */
-    static List<Parameter> prefixed(Object... namesAndModules) {
+    /** A named part of a composite module: the name prefixes its parameters' names ("encoder" + ".Whh"). */
+    record Part(String name, Trainable module) {
+    }
+
+    /** A part called {@code name}, for {@link #prefixed}. */
+    static Part part(String name, Trainable module) {
+        return new Part(name, module);
+    }
+
+    /** The parameters of several parts, each name prefixed with its part's name and a dot; the matrices are shared. */
+    static List<Parameter> prefixed(Part... parts) {
         List<Parameter> out = new ArrayList<>();
-        for (int i = 0; i < namesAndModules.length; i += 2) {
-            String prefix = (String) namesAndModules[i];
-            Trainable m = (Trainable) namesAndModules[i + 1];
-            for (Parameter p : m.parameters()) {
-                out.add(new Parameter(prefix + "." + p.name(), p.value, p.grad));
+        for (Part part : parts) {
+            for (Parameter p : part.module().parameters()) {
+                out.add(new Parameter(part.name() + "." + p.name(), p.value, p.grad));
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 }

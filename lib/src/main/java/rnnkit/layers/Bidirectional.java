@@ -1,5 +1,7 @@
 package rnnkit.layers;
 
+import static rnnkit.core.Trainable.part;
+
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import rnnkit.core.Trainable;
@@ -26,7 +28,7 @@ public final class Bidirectional implements Recurrent {
         }
         this.forward = forward;
         this.backward = backward;
-        this.params = Trainable.prefixed("forward", forward, "backward", backward);
+        this.params = Trainable.prefixed(part("forward", forward), part("backward", backward));
     }
 
     @Override

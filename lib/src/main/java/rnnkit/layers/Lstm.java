@@ -18,8 +18,10 @@ import rnnkit.core.Rng;
  *   c_t = f ⊙ c_{t-1} + i ⊙ g
  *   h_t = o ⊙ tanh(c_t)
  * </pre>
- * Gates are stacked in PyTorch's order i, f, g, o: {@code Wx} is D&times;4H, {@code Wh} H&times;4H, {@code b}
- * 1&times;4H (PyTorch's two biases b_ih + b_hh in one).
+ * Gates are stacked in PyTorch's order i, f, g, o. Parameters (the names of {@link #parameter}): {@code Wxh}
+ * D&times;4H, {@code Whh} H&times;4H, {@code bh} 1&times;4H (PyTorch's two biases b_ih + b_hh in one), as the RNN's
+ * W_xh, W_hh, b_h with a block per gate; the peephole weights {@code wci}, {@code wcf}, {@code wco} and FGR's
+ * {@code Wgg} where a variant has them.
  *
  * <h2>The variants</h2>
  * The {@link Variant}s are those of Greff et al., "LSTM: A Search Space Odyssey" (IEEE TNNLS 28(10), 2017). Their
@@ -116,6 +118,9 @@ public final class Lstm extends RecurrentLayer {
         }
     }
 
+    /** FGR's third part of the state (after h and c): the previous step's activated gates [i, f, o], B&times;3H. */
+    private static final int GATES = 2;
+
     private final Variant variant;
     private final List<Parameter> params;
     /** The general cell of every variant but STANDARD; null for STANDARD. */
@@ -123,20 +128,13 @@ public final class Lstm extends RecurrentLayer {
     /** FGR's gate-to-gate weights (3H&times;3H), null for the other variants. */
     private final Parameter Wgg;
 
-    /** c[0] is the initial cell, c[t + 1] the cell after step t. */
-    private DMatrixRMaj[] c = new DMatrixRMaj[0];
+    // The cache beyond the state (h and c are the base class's: state(CELL)[t] is c_{t-1} as step t sees it).
     /** tanh(c_t) (c_t itself for NOAF). */
     private DMatrixRMaj[] tanhC = new DMatrixRMaj[0];
     /** The activated learnt gates of each step. */
     private DMatrixRMaj[] gates = new DMatrixRMaj[0];
-    /** FGR: the previous step's activated gates [i, f, o] as step t sees them (B&times;3H). */
-    private DMatrixRMaj[] prevGates = new DMatrixRMaj[0];
     private final DMatrixRMaj gateInput = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj dGates = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj daGates = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj heldDGates = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj dc = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj heldDc = new DMatrixRMaj(1, 1);
 
     /** A standard LSTM with PyTorch's initialization U(-1/sqrt(H), 1/sqrt(H)). */
     public Lstm(int inputSize, int hiddenSize, Rng rng) {
@@ -145,12 +143,13 @@ public final class Lstm extends RecurrentLayer {
 
     /** An LSTM of the given variant; every parameter drawn from PyTorch's U(-1/sqrt(H), 1/sqrt(H)). */
     public Lstm(int inputSize, int hiddenSize, Variant variant, Rng rng) {
-        super(inputSize, hiddenSize, variant.blocks().length(), "Wx", "Wh", "b");
+        super(inputSize, hiddenSize, variant.blocks().length(), "Wxh", "Whh", "bh",
+                variant == Variant.FGR ? new int[] {hiddenSize, 3 * hiddenSize} : new int[] {hiddenSize});
         this.variant = variant;
         Init.pytorch(Wx.value, H, rng);
         Init.pytorch(Wh.value, H, rng);
         Init.pytorch(b.value, H, rng);
-        params = new ArrayList<>(List.of(Wx, Wh, b));
+        List<Parameter> params = new ArrayList<>(List.of(Wx, Wh, b));
         DMatrixRMaj[] peepValues = new DMatrixRMaj[3];
         DMatrixRMaj[] peepGrads = new DMatrixRMaj[3];
         if (variant.hasPeepholes()) {
@@ -172,6 +171,7 @@ public final class Lstm extends RecurrentLayer {
         } else {
             Wgg = null;
         }
+        this.params = List.copyOf(params);
         variantCell = variant == Variant.STANDARD ? null : new LstmVariantCell(variant, H, peepValues, peepGrads);
     }
 
@@ -194,9 +194,9 @@ public final class Lstm extends RecurrentLayer {
         return variant;
     }
 
-    @Override
-    public boolean hasCell() {
-        return true;
+    /** The bias of the gates' pre-activations, {@code bh} (1&times;GH). */
+    public DMatrixRMaj bh() {
+        return b.value;
     }
 
     @Override
@@ -215,26 +215,15 @@ public final class Lstm extends RecurrentLayer {
     @Override
     void allocate(int steps, int batch) {
         super.allocate(steps, batch);
-        if (c.length < steps + 1 || c[0].numRows != batch) {
-            c = matrices(steps + 1, batch, H);
+        if (tanhC.length < steps || tanhC.length == 0 || tanhC[0].numRows != batch) {
             tanhC = matrices(steps, batch, H);
             gates = matrices(steps, batch, G * H);
-            prevGates = Wgg == null ? prevGates : matrices(steps, batch, 3 * H);
-        }
-    }
-
-    @Override
-    void beginForward(State initial) {
-        if (initial == null || initial.c == null) {
-            c[0].zero();
-        } else {
-            Ops.requireShape(initial.c, B, H, "initial c");
-            c[0].setTo(initial.c);
         }
     }
 
     @Override
     void forwardStep(int t, DMatrixRMaj a) {
+        DMatrixRMaj[] c = state(CELL);
         if (variantCell == null) {
             cell(a, hIn(t), c[t], Wh.value, c[t + 1], tanhC[t], h[t + 1]);
         } else {
@@ -243,6 +232,11 @@ public final class Lstm extends RecurrentLayer {
                 addGateRecurrence(t, a);                              // FGR: + [i f o]_{t-1} W_gg
             }
             variantCell.forward(a, c[t], c[t + 1], tanhC[t], h[t + 1]);
+            if (Wgg != null) {
+                DMatrixRMaj q = state(GATES)[t + 1];                 // FGR: the gates step t + 1 will see
+                Ops.copyBlock(a, 0, 0, q, 0, 0, B, 2 * H);           // i_t, f_t
+                Ops.copyBlock(a, 0, 3 * H, q, 0, 2 * H, B, H);       // o_t
+            }
         }
         gates[t].setTo(a);
     }
@@ -252,34 +246,34 @@ public final class Lstm extends RecurrentLayer {
      * pre-activations of i, f, o as q W_gg. (FGR learns all four blocks, so i, f are columns [0, 2H), o [3H, 4H).)
      */
     private void addGateRecurrence(int t, DMatrixRMaj a) {
-        DMatrixRMaj q = prevGates[t];
-        if (t == 0) {
-            q.zero();
-        } else {
-            Ops.copyBlock(gates[t - 1], 0, 0, q, 0, 0, B, 2 * H);           // i_{t-1}, f_{t-1}
-            Ops.copyBlock(gates[t - 1], 0, 3 * H, q, 0, 2 * H, B, H);       // o_{t-1}
-        }
         Ops.shape(gateInput, B, 3 * H);
-        Gemm.mult(q, Wgg.value, gateInput);
+        Gemm.mult(state(GATES)[t], Wgg.value, gateInput);
         Ops.addBlock(gateInput, 0, 0, a, 0, 0, B, 2 * H);                  // to i and f
         Ops.addBlock(gateInput, 0, 2 * H, a, 0, 3 * H, B, H);              // to o
     }
 
     /**
      * FGR, backward: from da (this step's pre-activations) to W_gg and to the previous step's gates:
-     * dW_gg += q^T da_{ifo}, and dGates = da_{ifo} W_gg^T, which the previous step's cell adds to its gates' gradient.
+     * dW_gg += q^T da_{ifo}, and dL/dq = da_{ifo} W_gg^T, which the previous step's cell adds to its gates' gradient.
      */
     private void backThroughGateRecurrence(int t, DMatrixRMaj da) {
         Ops.shape(daGates, B, 3 * H);
         Ops.copyBlock(da, 0, 0, daGates, 0, 0, B, 2 * H);
         Ops.copyBlock(da, 0, 3 * H, daGates, 0, 2 * H, B, H);
-        Gemm.multAddTransA(prevGates[t], daGates, Wgg.grad);
-        Gemm.multTransB(daGates, Wgg.value, dGates);
+        Gemm.multAddTransA(state(GATES)[t], daGates, Wgg.grad);
+        Gemm.multTransB(daGates, Wgg.value, dStatePrev(GATES));
     }
 
     /**
-     * The standard cell, one step for a batch. On entry {@code a} holds x_t W_x + b (B&times;4H); on exit it holds
-     * the activated gates i, f, g, o, which the backward step needs. Writes c_t, tanh(c_t) and h_t.
+     * The standard cell, one step for a batch.
+     *
+     * @param a     x_t W_x + b (B&times;4H). Modified: on exit the activated gates i, f, g, o, which backward needs.
+     * @param hPrev h_{t-1} as the recurrent product sees it (B&times;H). Not modified.
+     * @param cPrev c_{t-1} (B&times;H). Not modified.
+     * @param Wh    the recurrent weights (H&times;4H). Not modified.
+     * @param c     where c_t is written (B&times;H). Modified.
+     * @param tanhC where tanh(c_t) is written (B&times;H). Modified.
+     * @param h     where h_t is written (B&times;H). Modified.
      */
     static void cell(DMatrixRMaj a, DMatrixRMaj hPrev, DMatrixRMaj cPrev, DMatrixRMaj Wh, DMatrixRMaj c,
                      DMatrixRMaj tanhC, DMatrixRMaj h) {
@@ -307,12 +301,18 @@ public final class Lstm extends RecurrentLayer {
     }
 
     /**
-     * One step back through the standard cell. {@code dh} is dL/dh_t and {@code dc} dL/dc_t from the future; on
-     * exit {@code dc} holds dL/dc_{t-1} = dc_t ⊙ f (the cell's gradient highway) and {@code da} the gradient on the
-     * pre-activations.
+     * One step back through the standard cell, mirroring {@link #cell}.
+     *
+     * @param dh     dL/dh_t, everything reaching h_t (B&times;H). Not modified.
+     * @param dc     dL/dc_t from the future (B&times;H). Not modified (unless it is {@code dcPrev}).
+     * @param gates  the activated gates i, f, g, o that {@link #cell} left in its {@code a}. Not modified.
+     * @param cPrev  c_{t-1}. Not modified.
+     * @param tanhC  tanh(c_t). Not modified.
+     * @param da     where dL/da, the gradient on the pre-activations, is written (B&times;4H). Modified.
+     * @param dcPrev where dL/dc_{t-1} = δc_t ⊙ f is written, the cell's gradient highway (may be {@code dc}). Modified.
      */
     static void cellBackward(DMatrixRMaj dh, DMatrixRMaj dc, DMatrixRMaj gates, DMatrixRMaj cPrev,
-                             DMatrixRMaj tanhC, DMatrixRMaj da) {
+                             DMatrixRMaj tanhC, DMatrixRMaj da, DMatrixRMaj dcPrev) {
         int H = dh.numCols;
         for (int r = 0; r < dh.numRows; r++) {
             int row = r * 4 * H;
@@ -328,81 +328,25 @@ public final class Lstm extends RecurrentLayer {
                 da.data[row + H + j] = dct * cPrev.data[k] * f * (1 - f);
                 da.data[row + 2 * H + j] = dct * i * (1 - g * g);
                 da.data[row + 3 * H + j] = dh.data[k] * tc * o * (1 - o);  // h = o ⊙ tanh(c)
-                dc.data[k] = dct * f;                                      // δc_{t-1} = δc_t ⊙ f
+                dcPrev.data[k] = dct * f;                                  // δc_{t-1} = δc_t ⊙ f
             }
         }
     }
 
     @Override
-    void beginBackward(State dFinal) {
-        Ops.shape(dc, B, H);
-        if (dFinal == null || dFinal.c == null) {
-            dc.zero();
-        } else {
-            dc.setTo(dFinal.c);
-        }
-        if (Wgg != null) {
-            Ops.shape(dGates, B, 3 * H);
-            dGates.zero();                                           // the last step's gates feed no later step
-        }
-    }
-
-    @Override
     void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev) {
+        DMatrixRMaj[] c = state(CELL);
         if (variantCell == null) {
-            cellBackward(dh, dc, gates[t], c[t], tanhC[t], da);
+            cellBackward(dh, dState(CELL), gates[t], c[t], tanhC[t], da, dStatePrev(CELL));
         } else {
-            variantCell.backward(dh, dc, Wgg == null ? null : dGates, gates[t], c[t], c[t + 1], tanhC[t], da);
+            DMatrixRMaj dq = Wgg == null ? null : dState(GATES);     // FGR: what step t + 1 sent to these gates
+            variantCell.backward(dh, dState(CELL), dq, gates[t], c[t], c[t + 1], tanhC[t], da, dStatePrev(CELL));
             if (Wgg != null) {
                 backThroughGateRecurrence(t, da);
             }
         }
         dhPrev.zero();
         backThroughWh(t, da, dhPrev);                               // dW_h += h_{t-1}^T da, dh_{t-1} = da W_h^T
-    }
-
-    /** A padding row keeps its cell, and for FGR the gates that the next step sees. */
-    @Override
-    void carryRow(int t, int row) {
-        System.arraycopy(c[t].data, row * H, c[t + 1].data, row * H, H);
-        if (Wgg != null) {
-            int at = row * 4 * H;
-            System.arraycopy(prevGates[t].data, row * 3 * H, gates[t].data, at, 2 * H);
-            System.arraycopy(prevGates[t].data, row * 3 * H + 2 * H, gates[t].data, at + 3 * H, H);
-        }
-    }
-
-    @Override
-    void holdRowGradient(int row) {
-        hold(dc, heldDc, row, H);
-        if (Wgg != null) {
-            hold(dGates, heldDGates, row, 3 * H);
-        }
-    }
-
-    @Override
-    void releaseRowGradient(int row) {
-        System.arraycopy(heldDc.data, row * H, dc.data, row * H, H);
-        if (Wgg != null) {
-            System.arraycopy(heldDGates.data, row * 3 * H, dGates.data, row * 3 * H, 3 * H);
-        }
-    }
-
-    /** Sets aside row {@code row} of {@code m} (cols wide) in {@code held} and zeroes it in {@code m}. */
-    private void hold(DMatrixRMaj m, DMatrixRMaj held, int row, int cols) {
-        Ops.shape(held, B, cols);
-        System.arraycopy(m.data, row * cols, held.data, row * cols, cols);
-        java.util.Arrays.fill(m.data, row * cols, (row + 1) * cols, 0);
-    }
-
-    @Override
-    DMatrixRMaj initialCellGradient() {
-        return dc;
-    }
-
-    @Override
-    public State stateAt(int t) {
-        return new State(h[t + 1].copy(), c[t + 1].copy());
     }
 
     /** One step from {@code state}; not for FGR, whose previous gates a {@link State} does not carry. */
@@ -455,7 +399,7 @@ public final class Lstm extends RecurrentLayer {
                                              DMatrixRMaj cPrev, StepResult step, DMatrixRMaj Wx, DMatrixRMaj Wh) {
         DMatrixRMaj dc = dcNext.copy();
         DMatrixRMaj da = new DMatrixRMaj(dh.numRows, step.gates().numCols);
-        cellBackward(dh, dc, step.gates(), cPrev, step.tanhC(), da);
+        cellBackward(dh, dc, step.gates(), cPrev, step.tanhC(), da, dc);
         DMatrixRMaj db = new DMatrixRMaj(1, da.numCols);
         Ops.addColumnSums(da, db);
         return new StepGradients(

@@ -66,9 +66,14 @@ final class LstmVariantCell {
     }
 
     /**
-     * One step forward. On entry {@code a} holds every pre-activation (x_t W_x + b + h_{t-1} W_h, and FGR's term);
-     * on exit it holds the activated learnt gates, which {@link #backward} needs. Writes c_t, s_t (the output
-     * activation of the cell: tanh(c_t), or c_t itself for NOAF) and h_t.
+     * One step forward.
+     *
+     * @param a     every pre-activation, x_t W_x + b + h_{t-1} W_h and FGR's term (B&times;GH). Modified: on exit
+     *              the activated learnt gates, which {@link #backward} needs.
+     * @param cPrev c_{t-1} (B&times;H). Not modified.
+     * @param c     where c_t is written. Modified.
+     * @param s     where the cell's output activation is written: tanh(c_t), or c_t itself for NOAF. Modified.
+     * @param h     where h_t is written. Modified.
      */
     void forward(DMatrixRMaj a, DMatrixRMaj cPrev, DMatrixRMaj c, DMatrixRMaj s, DMatrixRMaj h) {
         for (int r = 0; r < h.numRows; r++) {
@@ -106,13 +111,21 @@ final class LstmVariantCell {
     }
 
     /**
-     * One step back, mirroring {@link #forward} line by line. {@code dh} is dL/dh_t and {@code dc} dL/dc_t from the
-     * future; on exit {@code dc} holds dL/dc_{t-1} and {@code da} the gradient on the pre-activations. {@code dq}
-     * (FGR only, else null) is the gradient that the next step sends to this step's activated gates i, f, o
-     * (B&times;3H). Peephole gradients are accumulated.
+     * One step back, mirroring {@link #forward} line by line. Peephole gradients are accumulated.
+     *
+     * @param dh     dL/dh_t, everything reaching h_t (B&times;H). Not modified.
+     * @param dc     dL/dc_t from the future (B&times;H). Not modified (unless it is {@code dcPrev}).
+     * @param dq     FGR only, else null: the gradient the next step sends to this step's activated gates i, f, o
+     *               (B&times;3H). Not modified.
+     * @param gates  the activated gates that {@link #forward} left in its {@code a}. Not modified.
+     * @param cPrev  c_{t-1}. Not modified.
+     * @param c      c_t. Not modified.
+     * @param s      tanh(c_t), or c_t for NOAF. Not modified.
+     * @param da     where the gradient on the pre-activations is written (B&times;GH). Modified.
+     * @param dcPrev where dL/dc_{t-1} is written (may be {@code dc}). Modified.
      */
     void backward(DMatrixRMaj dh, DMatrixRMaj dc, DMatrixRMaj dq, DMatrixRMaj gates, DMatrixRMaj cPrev,
-                  DMatrixRMaj c, DMatrixRMaj s, DMatrixRMaj da) {
+                  DMatrixRMaj c, DMatrixRMaj s, DMatrixRMaj da, DMatrixRMaj dcPrev) {
         for (int r = 0; r < dh.numRows; r++) {
             int row = r * G * H;
             int q = r * 3 * H;
@@ -149,7 +162,7 @@ final class LstmVariantCell {
                     da.data[row + oAt + j] = daO;
                 }
                 // δc_{t-1} = δc ⊙ f, plus what the peepholes of i and f send back
-                dc.data[k] = dct * f + daI * peep(wci, j) + daF * peep(wcf, j);
+                dcPrev.data[k] = dct * f + daI * peep(wci, j) + daF * peep(wcf, j);
                 if (wci != null) {
                     dwci.data[j] += daI * cp;
                 }

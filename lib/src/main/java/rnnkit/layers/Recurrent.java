@@ -17,7 +17,7 @@ public interface Recurrent extends Trainable {
 
     int hiddenSize();
 
-    /** Whether the state has a cell c (an LSTM). */
+    /** Whether the state has a cell c besides h (an LSTM). */
     boolean hasCell();
 
     /** The zero state for a batch. */
@@ -36,8 +36,8 @@ public interface Recurrent extends Trainable {
 
     /**
      * Backpropagation through time. {@code dh.at(t)} is dL/dh_t from the layers above (a null step counts as
-     * zero), {@code dFinal} the gradient on the final state (null: none, as when it is not used). Accumulates the
-     * parameters' gradients and returns dL/dx_t for every step.
+     * zero), {@code dFinal} the gradient on the final state (null, or a null {@code c}: zero, as when the final
+     * state or its cell is not used). Accumulates the parameters' gradients and returns dL/dx_t for every step.
      */
     Sequence backward(Sequence dh, State dFinal);
 

@@ -1,5 +1,6 @@
 package rnnkit.layers;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -12,14 +13,24 @@ import rnnkit.core.Sequence;
 /**
  * What the RNN, LSTM and GRU layers share: the input projection of all time steps in one product, the time loop
  * of the forward pass and of backpropagation through time, the cache, and dropout on the recurrent connection.
- * A subclass writes only its cell: one step forward and one step back.
+ * A subclass writes only its cell: one step forward and one step back ({@link #forwardStep}, {@link #backwardStep}).
  *
  * <p>Every cell computes pre-activations {@code a_t = x_t W_x + b + (recurrent terms)} for its G blocks
  * (1 for the RNN, 4 for the LSTM's i,f,g,o, 3 for the GRU's r,z,n). The input part {@code x_t W_x + b} does not
  * depend on the past, so it is computed for all T steps at once: one (T&middot;B)&times;D by D&times;GH product
  * instead of T small ones. Likewise, after the backward loop, dW_x, db and dx come from one product each.
+ *
+ * <p>The state a cell carries from step to step has parts: h, then the subclass's own (the LSTM's cell c, and for
+ * its FGR variant the previous step's gates). This class owns them all: it starts them from the initial
+ * {@link State}, keeps them unchanged where a batch is padded, and hands their gradients back, so that a cell only
+ * reads {@code state(k)[t]} and writes {@code state(k)[t + 1]}, and backward reads {@code dState(k)} and writes
+ * {@code dStatePrev(k)}.
  */
 abstract class RecurrentLayer implements Recurrent {
+
+    /** Parts of the carried state: h, and (the LSTM) c. */
+    static final int HIDDEN = 0;
+    static final int CELL = 1;
 
     final int D;
     final int H;
@@ -33,10 +44,15 @@ abstract class RecurrentLayer implements Recurrent {
     private Rng dropoutRng;
     private boolean training = true;
 
-    // The cache of the last forward pass; matrices are kept and reshaped between calls.
+    /** The widths of the state's parts: H for h, then the subclass's. */
+    private final int[] widths;
+    // The cache of the last forward pass; matrices are kept and reshaped between calls. T and B are the lecture's
+    // names for its length and batch size (set by every forward pass, not constants).
     int T;
     int B;
-    /** h[0] is the initial state, h[t + 1] the state after step t. */
+    /** state[k][t]: part k of the state before step t (t = 0: the initial state), state[k][t + 1] after it. */
+    private DMatrixRMaj[][] state = new DMatrixRMaj[0][0];
+    /** The hidden states: h[0] is the initial state, h[t + 1] the state after step t ({@code state[HIDDEN]}). */
     DMatrixRMaj[] h = new DMatrixRMaj[0];
     /** What enters the recurrent products at step t: h[t], or h[t] with its dropout mask applied. */
     private DMatrixRMaj[] hIn = new DMatrixRMaj[0];
@@ -48,16 +64,21 @@ abstract class RecurrentLayer implements Recurrent {
     private final DMatrixRMaj dxs = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj a = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj da = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj dhTotal = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
-    private DMatrixRMaj dhNext = new DMatrixRMaj(1, 1);
-    private DMatrixRMaj dhPrev = new DMatrixRMaj(1, 1);
+    /** During backward: dState[k] = dL/d(part k after step t), dStatePrev[k] = dL/d(part k before it). */
+    private DMatrixRMaj[] dState;
+    private DMatrixRMaj[] dStatePrev;
+    /** A padding row's gradient, set aside while its cell steps back. */
+    private final DMatrixRMaj[] held;
     private double[] gradNorms = new double[0];
     private DMatrixRMaj mask;
-    private final DMatrixRMaj padGrad = new DMatrixRMaj(1, 1);
     private State initialGrad;
 
-    RecurrentLayer(int inputSize, int hiddenSize, int blocks, String wx, String wh, String bias) {
+    /**
+     * A layer of G blocks ({@code blocks}) whose parameters are named {@code wx}, {@code wh}, {@code bias}; its state
+     * is h and parts of the given widths after it (the LSTM's c first).
+     */
+    RecurrentLayer(int inputSize, int hiddenSize, int blocks, String wx, String wh, String bias, int... moreState) {
         if (inputSize <= 0 || hiddenSize <= 0) {
             throw new IllegalArgumentException("input and hidden sizes must be positive, got " + inputSize + " and " + hiddenSize);
         }
@@ -67,6 +88,22 @@ abstract class RecurrentLayer implements Recurrent {
         Wx = new Parameter(wx, D, G * H);
         Wh = new Parameter(wh, H, G * H);
         b = new Parameter(bias, 1, G * H);
+        widths = new int[1 + moreState.length];
+        widths[HIDDEN] = H;
+        System.arraycopy(moreState, 0, widths, 1, moreState.length);
+        dState = matrices(widths.length, 1, 1);
+        dStatePrev = matrices(widths.length, 1, 1);
+        held = matrices(widths.length, 1, 1);
+    }
+
+    /** The input weights {@code Wxh} (D&times;GH): W_xh, with a block per gate. */
+    public DMatrixRMaj Wxh() {
+        return Wx.value;
+    }
+
+    /** The recurrent weights {@code Whh} (H&times;GH): W_hh, with a block per gate. */
+    public DMatrixRMaj Whh() {
+        return Wh.value;
     }
 
     @Override
@@ -77,6 +114,12 @@ abstract class RecurrentLayer implements Recurrent {
     @Override
     public int hiddenSize() {
         return H;
+    }
+
+    /** Whether the state has a cell c besides h (the LSTM). */
+    @Override
+    public boolean hasCell() {
+        return widths.length > CELL;
     }
 
     @Override
@@ -104,48 +147,36 @@ abstract class RecurrentLayer implements Recurrent {
         this.dropoutRng = rng;
     }
 
-    /** The subclass's cell: given a = x_t W_x + b (B&times;GH), add the recurrent terms from hIn(t) and write h[t+1]. */
+    /**
+     * The subclass's cell, one step forward: given {@code a} = x_t W_x + b (B&times;GH; read, and free to be used as
+     * a workspace), add the recurrent terms from {@link #hIn}(t) and write the state after step t: h[t + 1] and
+     * {@code state(k)[t + 1]} for the subclass's parts.
+     */
     abstract void forwardStep(int t, DMatrixRMaj a);
 
     /**
-     * One step back: given dh = dL/dh_t (everything reaching h_t), write da = dL/d(x_t W_x + b) and the whole
-     * dL/dh_{t-1} into dhPrev, and accumulate the gradients of the recurrent weights.
+     * The subclass's cell, one step back. {@code dh} = dL/dh_t, everything reaching h_t (read); writes {@code da} =
+     * dL/d(x_t W_x + b) and {@code dhPrev} = the whole dL/dh_{t-1}, and accumulates the gradients of the recurrent
+     * weights. A subclass with more state reads {@code dState(k)} and writes {@code dStatePrev(k)} for its parts.
      */
     abstract void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev);
 
-    /** Called before a forward pass with the initial state (the LSTM copies c_0 here). */
-    void beginForward(State initial) {
-    }
-
-    /** Called before a backward pass with the gradient on the final state (the LSTM takes dc_T here). */
-    void beginBackward(State dFinal) {
-    }
-
-    /** A padding row at step t keeps its state: subclasses with more state than h (the LSTM's c) copy it here. */
-    void carryRow(int t, int row) {
-    }
-
-    /** Before a padding row's cell step back: set aside and zero its extra state gradient (the LSTM's dc). */
-    void holdRowGradient(int row) {
-    }
-
-    /** After it: pass the set-aside gradient on unchanged to the previous step. */
-    void releaseRowGradient(int row) {
+    /** Called before the backward loop (the Cho GRU zeroes its block workspaces here). */
+    void beginBackward() {
     }
 
     /** Called after the backward loop, before the input-side gradients (the Cho GRU folds its blocks in here). */
     void endBackward() {
     }
 
-    /** The gradient on the initial cell state after a backward pass (LSTM only). */
-    DMatrixRMaj initialCellGradient() {
-        return null;
-    }
-
-    /** Sizes the cache for T steps of B rows; subclasses size their own caches too. */
+    /** Sizes the cache for T steps of B rows; a subclass sizes its own per-step caches too. */
     void allocate(int steps, int batch) {
         if (h.length < steps + 1 || h[0].numRows != batch) {
-            h = matrices(steps + 1, batch, H);
+            state = new DMatrixRMaj[widths.length][];
+            for (int k = 0; k < widths.length; k++) {
+                state[k] = matrices(steps + 1, batch, widths[k]);
+            }
+            h = state[HIDDEN];
             hIn = new DMatrixRMaj[steps];
             masks = matrices(steps, batch, H);
             dropped = matrices(steps, batch, H);
@@ -160,14 +191,29 @@ abstract class RecurrentLayer implements Recurrent {
         return m;
     }
 
+    /** Part k of the state at every step: {@code state(k)[t]} before step t, {@code state(k)[t + 1]} after it. */
+    DMatrixRMaj[] state(int k) {
+        return state[k];
+    }
+
+    /** During backward: dL/d(part k of the state after step t), from the future (read). */
+    DMatrixRMaj dState(int k) {
+        return dState[k];
+    }
+
+    /** During backward: dL/d(part k of the state before step t), which {@link #backwardStep} writes. */
+    DMatrixRMaj dStatePrev(int k) {
+        return dStatePrev[k];
+    }
+
     /** h_{t-1} as the recurrent products at step t see it. */
     DMatrixRMaj hIn(int t) {
         return hIn[t];
     }
 
     /**
-     * Back through the recurrent product {@code hIn(t) W_h} whose gradient is {@code dah}:
-     * {@code dW_h += h_{t-1}^T dah}, and {@code dhPrev += dah W_h^T}, taken through the dropout mask.
+     * Back through the recurrent product {@code hIn(t) W_h} whose gradient is {@code dah} (read):
+     * {@code dW_h += h_{t-1}^T dah}, and {@code dhPrev += dah W_h^T} (written), taken through the dropout mask.
      */
     void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
         Gemm.multAddTransA(hIn(t), dah, Wh.grad);
@@ -202,40 +248,55 @@ abstract class RecurrentLayer implements Recurrent {
         if (x.dim() != D) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " expects inputs of size " + D + ", got " + x);
         }
+        if (mask != null) {
+            Ops.requireShape(mask, x.length(), x.batch(), "mask");
+        }
         T = x.length();
         B = x.batch();
+        this.mask = mask;
         allocate(T, B);
-        if (initial == null) {
-            h[0].zero();
-        } else {
-            Ops.requireShape(initial.h, B, H, "initial h");
-            h[0].setTo(initial.h);
-        }
-        beginForward(initial);
+        startFrom(initial);
         x.stack(xs);
         Ops.shape(proj, T * B, G * H);
-        Gemm.mult(xs, Wx.value, proj); // x_t W_x for all t at once
-        Ops.addRow(proj, b.value);
+        Gemm.mult(xs, Wx.value, proj);                          // x_t W_x for all t at once
+        Ops.addRow(proj, b.value);                              // + b
         Ops.shape(a, B, G * H);
-        if (mask != null) {
-            Ops.requireShape(mask, T, B, "mask");
-        }
-        this.mask = mask;
         boolean dropout = training && stateDropout > 0;
         for (int t = 0; t < T; t++) {
             hIn[t] = dropout ? masked(t) : h[t];
-            Ops.copyBlock(proj, t * B, 0, a, 0, 0, B, G * H);
-            forwardStep(t, a);
-            if (mask != null) {
-                for (int r = 0; r < B; r++) {
-                    if (mask.get(t, r) == 0) {
-                        System.arraycopy(h[t].data, r * H, h[t + 1].data, r * H, H); // padding: keep the state
-                        carryRow(t, r);
-                    }
+            Ops.copyBlock(proj, t * B, 0, a, 0, 0, B, G * H);  // a = x_t W_x + b
+            forwardStep(t, a);                                  // the cell: the state after step t
+            keepStateWherePadded(t);
+        }
+        return Sequence.copyOf(h, 1, T);
+    }
+
+    /** The state before step 0: h and c from {@code initial} (null, or a null c: zeros); any other part zero. */
+    private void startFrom(State initial) {
+        for (int k = 0; k < widths.length; k++) {
+            DMatrixRMaj given = initial == null ? null : k == HIDDEN ? initial.h : k == CELL ? initial.c : null;
+            if (given == null) {
+                state[k][0].zero();
+            } else {
+                Ops.requireShape(given, B, H, k == HIDDEN ? "initial h" : "initial c");
+                state[k][0].setTo(given);
+            }
+        }
+    }
+
+    /** Where the mask says padding, step t changed nothing: every part of the state keeps its row. */
+    private void keepStateWherePadded(int t) {
+        if (mask == null) {
+            return;
+        }
+        for (int r = 0; r < B; r++) {
+            if (mask.get(t, r) == 0) {
+                for (int k = 0; k < widths.length; k++) {
+                    int w = widths[k];
+                    System.arraycopy(state[k][t].data, r * w, state[k][t + 1].data, r * w, w);
                 }
             }
         }
-        return Sequence.copyOf(h, 1, T);
     }
 
     private DMatrixRMaj masked(int t) {
@@ -252,73 +313,107 @@ abstract class RecurrentLayer implements Recurrent {
         return dropped[t];
     }
 
+    /**
+     * Backpropagation through time, the lecture's recursion: going back from the last step, dL/dh_t is what h_t's
+     * own output receives plus what step t+1 sends back, and the cell's backward step turns it into the gradient on
+     * its pre-activations and on the state before it.
+     */
     @Override
     public Sequence backward(Sequence dh, State dFinal) {
         if (dh.length() != T) {
             throw new IllegalArgumentException("backward got " + dh.length() + " steps of gradient for a forward pass of " + T);
         }
-        dhNext = Ops.shape(dhNext, B, H);
-        dhPrev = Ops.shape(dhPrev, B, H);
-        Ops.shape(dhTotal, B, H);
+        startBackFrom(dFinal);
+        for (int t = T - 1; t >= 0; t--) {
+            DMatrixRMaj dht = dState[HIDDEN];                  // dL/dh_t: what step t+1 sent back ...
+            if (dh.at(t) != null) {
+                CommonOps_DDRM.addEquals(dht, dh.at(t));        // ... plus what h_t's own output receives
+            }
+            gradNorms[t] = Ops.norm(dht);
+            holdGradientWherePadded(t);
+            backwardStep(t, dht, da, dStatePrev[HIDDEN]);       // da_t and dL/dh_{t-1} (and c_{t-1})
+            passGradientWherePadded(t);
+            Ops.copyBlock(da, 0, 0, dProj, t * B, 0, B, G * H);
+            DMatrixRMaj[] swap = dState;                        // step t-1 receives what step t sent back
+            dState = dStatePrev;
+            dStatePrev = swap;
+        }
+        endBackward();
+        Gemm.multAddTransA(xs, dProj, Wx.grad);                 // dW_x += sum_t x_t^T da_t
+        Ops.addColumnSums(dProj, b.grad);                       // db += sum_t da_t
+        Ops.shape(dxs, T * B, D);
+        Gemm.multTransB(dProj, Wx.value, dxs);                  // dx_t = da_t W_x^T
+        initialGrad = new State(dState[HIDDEN].copy(), hasCell() ? dState[CELL].copy() : null);
+        return Sequence.unstacked(dxs, T);
+    }
+
+    /** The gradient on the state after the last step: h and c from {@code dFinal} (null: zero); any other part zero. */
+    private void startBackFrom(State dFinal) {
+        for (int k = 0; k < widths.length; k++) {
+            dState[k] = Ops.shape(dState[k], B, widths[k]);
+            dStatePrev[k] = Ops.shape(dStatePrev[k], B, widths[k]);
+            DMatrixRMaj given = dFinal == null ? null : k == HIDDEN ? dFinal.h : k == CELL ? dFinal.c : null;
+            if (given == null) {
+                dState[k].zero();
+            } else {
+                dState[k].setTo(given);
+            }
+        }
         Ops.shape(da, B, G * H);
         Ops.shape(dProj, T * B, G * H);
-        if (dFinal == null || dFinal.h == null) {
-            dhNext.zero();
-        } else {
-            dhNext.setTo(dFinal.h);
-        }
-        beginBackward(dFinal);
         if (gradNorms.length != T) {
             gradNorms = new double[T];
         }
-        for (int t = T - 1; t >= 0; t--) {
-            // dL/dh_t = from this step's output + from step t+1
-            if (dh.at(t) != null) {
-                CommonOps_DDRM.add(dh.at(t), dhNext, dhTotal);
-            } else {
-                dhTotal.setTo(dhNext);
-            }
-            gradNorms[t] = Ops.norm(dhTotal);
-            if (mask != null) {
-                // Padding rows skip the cell: their gradient goes straight to h_{t-1} (and c_{t-1}).
-                Ops.shape(padGrad, B, H);
-                for (int r = 0; r < B; r++) {
-                    if (mask.get(t, r) == 0) {
-                        System.arraycopy(dhTotal.data, r * H, padGrad.data, r * H, H);
-                        java.util.Arrays.fill(dhTotal.data, r * H, (r + 1) * H, 0);
-                        holdRowGradient(r);
-                    }
-                }
-            }
-            backwardStep(t, dhTotal, da, dhPrev);
-            if (mask != null) {
-                for (int r = 0; r < B; r++) {
-                    if (mask.get(t, r) == 0) {
-                        System.arraycopy(padGrad.data, r * H, dhPrev.data, r * H, H);
-                        java.util.Arrays.fill(da.data, r * G * H, (r + 1) * G * H, 0);
-                        releaseRowGradient(r);
-                    }
-                }
-            }
-            Ops.copyBlock(da, 0, 0, dProj, t * B, 0, B, G * H);
-            DMatrixRMaj swap = dhNext;
-            dhNext = dhPrev;
-            dhPrev = swap;
+        beginBackward();
+    }
+
+    /**
+     * A padding row skipped the cell at step t, so its gradient must skip the cell's backward step: set it aside and
+     * zero it (a zero gradient adds nothing to the weights' gradients).
+     */
+    private void holdGradientWherePadded(int t) {
+        if (mask == null) {
+            return;
         }
-        endBackward();
-        Gemm.multAddTransA(xs, dProj, Wx.grad); // dW_x += sum_t x_t^T da_t
-        Ops.addColumnSums(dProj, b.grad);
-        Ops.shape(dxs, T * B, D);
-        Gemm.multTransB(dProj, Wx.value, dxs); // dx_t = da_t W_x^T
-        Sequence dx = Sequence.unstacked(dxs, T);
-        DMatrixRMaj dc0 = initialCellGradient();
-        initialGrad = new State(dhNext.copy(), dc0 == null ? null : dc0.copy());
-        return dx;
+        for (int k = 0; k < widths.length; k++) {
+            Ops.shape(held[k], B, widths[k]);
+        }
+        for (int r = 0; r < B; r++) {
+            if (mask.get(t, r) == 0) {
+                for (int k = 0; k < widths.length; k++) {
+                    int w = widths[k];
+                    System.arraycopy(dState[k].data, r * w, held[k].data, r * w, w);
+                    Arrays.fill(dState[k].data, r * w, (r + 1) * w, 0);
+                }
+            }
+        }
+    }
+
+    /** ... and hand it on unchanged to the state before step t, with no gradient on the row's pre-activations. */
+    private void passGradientWherePadded(int t) {
+        if (mask == null) {
+            return;
+        }
+        for (int r = 0; r < B; r++) {
+            if (mask.get(t, r) == 0) {
+                for (int k = 0; k < widths.length; k++) {
+                    int w = widths[k];
+                    System.arraycopy(held[k].data, r * w, dStatePrev[k].data, r * w, w);
+                }
+                Arrays.fill(da.data, r * G * H, (r + 1) * G * H, 0);
+            }
+        }
     }
 
     @Override
     public State finalState() {
         return stateAt(T - 1);
+    }
+
+    /** The state after step t of the last forward pass (t = -1: the initial state): h, and c for the LSTM. */
+    @Override
+    public State stateAt(int t) {
+        return new State(h[t + 1].copy(), hasCell() ? state[CELL][t + 1].copy() : null);
     }
 
     @Override

@@ -42,14 +42,7 @@ public final class Rnn extends RecurrentLayer {
         this(inputSize, hiddenSize, Activation.TANH, rng);
     }
 
-    public DMatrixRMaj Wxh() {
-        return Wx.value;
-    }
-
-    public DMatrixRMaj Whh() {
-        return Wh.value;
-    }
-
+    /** The bias {@code bh} (1&times;H). */
     public DMatrixRMaj bh() {
         return b.value;
     }
@@ -73,11 +66,6 @@ public final class Rnn extends RecurrentLayer {
     /** The leak rate α (1: not leaky). */
     public double leakRate() {
         return leak;
-    }
-
-    @Override
-    public boolean hasCell() {
-        return false;
     }
 
     /**
@@ -136,11 +124,6 @@ public final class Rnn extends RecurrentLayer {
             dhPrev.data[i] = (1 - leak) * dh.data[i];
         }
         backThroughWh(t, da, dhPrev);                           // + da W_hh^T, dW_hh += h_{t-1}^T da
-    }
-
-    @Override
-    public State stateAt(int t) {
-        return new State(h[t + 1].copy());
     }
 
     @Override

@@ -32,10 +32,9 @@ public final class Stacked implements Trainable {
             }
         }
         this.layers = List.copyOf(layers);
-        Object[] named = new Object[2 * layers.size()];
+        Trainable.Part[] named = new Trainable.Part[layers.size()];
         for (int l = 0; l < layers.size(); l++) {
-            named[2 * l] = "layer" + l;
-            named[2 * l + 1] = layers.get(l);
+            named[l] = Trainable.part("layer" + l, layers.get(l));
         }
         this.params = Trainable.prefixed(named);
     }

@@ -1,5 +1,7 @@
 package rnnkit.models;
 
+import static rnnkit.core.Trainable.part;
+
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import rnnkit.core.Parameter;
@@ -24,7 +26,7 @@ public final class BagOfEmbeddings implements Trainable {
     public BagOfEmbeddings(int vocabularySize, int dim, int classes, Rng rng) {
         embedding = new Embedding(vocabularySize, dim, rng);
         output = new Affine(dim, classes, rng);
-        params = Trainable.prefixed("embedding", embedding, "output", output);
+        params = Trainable.prefixed(part("embedding", embedding), part("output", output));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package rnnkit.models;
 
+import static rnnkit.core.Trainable.part;
+
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -70,8 +72,8 @@ public final class Captioner implements Trainable {
         this.image = conditioning == Conditioning.INITIAL_STATE ? new Affine(featureSize, hiddenSize, "Wvh", "bvh", rng) : null;
         this.output = new Affine(hiddenSize, vocabularySize, "Why", "by", rng);
         this.params = image == null
-                ? Trainable.prefixed("embedding", embedding, "rnn", rnn, "output", output)
-                : Trainable.prefixed("embedding", embedding, "image", image, "rnn", rnn, "output", output);
+                ? Trainable.prefixed(part("embedding", embedding), part("rnn", rnn), part("output", output))
+                : Trainable.prefixed(part("embedding", embedding), part("image", image), part("rnn", rnn), part("output", output));
     }
 
     public Conditioning conditioning() {

@@ -10,15 +10,12 @@ import rnnkit.layers.Rnn;
 public enum Cell {
     RNN, LSTM, GRU;
 
-    /** A new layer of this kind, PyTorch-initialized. */
+    /** A new layer of this kind, PyTorch-initialized. (Exhaustive: a new kind fails to compile until it is here.) */
     public Recurrent layer(int inputSize, int hiddenSize, Rng rng) {
-        switch (this) {
-            case RNN:
-                return new Rnn(inputSize, hiddenSize, rng);
-            case LSTM:
-                return new Lstm(inputSize, hiddenSize, rng);
-            default:
-                return new Gru(inputSize, hiddenSize, rng);
-        }
+        return switch (this) {
+            case RNN -> new Rnn(inputSize, hiddenSize, rng);
+            case LSTM -> new Lstm(inputSize, hiddenSize, rng);
+            case GRU -> new Gru(inputSize, hiddenSize, rng);
+        };
     }
 }

@@ -1,5 +1,7 @@
 package rnnkit.models;
 
+import static rnnkit.core.Trainable.part;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -49,8 +51,8 @@ public final class EncoderDecoder implements Trainable {
         this.targetEmbedding = targetEmbedding;
         this.decoder = decoder;
         this.output = output;
-        this.params = Trainable.prefixed("sourceEmbedding", sourceEmbedding, "encoder", encoder,
-                "targetEmbedding", targetEmbedding, "decoder", decoder, "output", output);
+        this.params = Trainable.prefixed(part("sourceEmbedding", sourceEmbedding), part("encoder", encoder),
+                part("targetEmbedding", targetEmbedding), part("decoder", decoder), part("output", output));
     }
 
     /** Source and target vocabularies, embeddings of size E, {@code layers} layers of {@code cell} with H units. */

@@ -1,5 +1,7 @@
 package rnnkit.models;
 
+import static rnnkit.core.Trainable.part;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -39,7 +41,7 @@ public final class LanguageModel implements Trainable {
         this.embedding = embedding;
         this.rnn = rnn;
         this.output = output;
-        this.params = Trainable.prefixed("embedding", embedding, "rnn", rnn, "output", output);
+        this.params = Trainable.prefixed(part("embedding", embedding), part("rnn", rnn), part("output", output));
     }
 
     /** V tokens, embeddings of size E, {@code layers} layers of {@code cell} with H units. */

@@ -1,5 +1,7 @@
 package rnnkit.models;
 
+import static rnnkit.core.Trainable.part;
+
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import rnnkit.core.Parameter;
@@ -29,7 +31,7 @@ public final class RnnClassifier implements Trainable {
         this.embedding = embedding;
         this.rnn = rnn;
         this.output = output;
-        params = Trainable.prefixed("embedding", embedding, "rnn", rnn, "output", output);
+        params = Trainable.prefixed(part("embedding", embedding), part("rnn", rnn), part("output", output));
     }
 
     /** V tokens, embeddings of size E, one {@code cell} layer of H units, C classes. */
@@ -58,7 +60,7 @@ public final class RnnClassifier implements Trainable {
     /** Back from dL/dscores: into the last state, through time, into the embeddings. */
     public void backward(DMatrixRMaj dscores) {
         DMatrixRMaj dh = output.backward(dscores);
-        State dFinal = new State(dh, rnn.hasCell() ? new DMatrixRMaj(dh.numRows, dh.numCols) : null);
+        State dFinal = new State(dh);                                   // no gradient on the final c: zero
         Sequence noOutputGradient = new Sequence(steps, dh.numRows, rnn.hiddenSize());
         embedding.backward(rnn.backward(noOutputGradient, dFinal));
     }

@@ -1,5 +1,7 @@
 package rnnkit.models;
 
+import static rnnkit.core.Trainable.part;
+
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import rnnkit.core.Parameter;
@@ -29,7 +31,7 @@ public final class Tagger implements Trainable {
         this.embedding = embedding;
         this.rnn = rnn;
         this.output = output;
-        params = Trainable.prefixed("embedding", embedding, "rnn", rnn, "output", output);
+        params = Trainable.prefixed(part("embedding", embedding), part("rnn", rnn), part("output", output));
     }
 
     /** V words, embeddings of size E, one {@code cell} layer of H units, K tags. */

@@ -43,21 +43,15 @@ public final class Batching {
         Integer[] order = Arrays.stream(rng.permutation(n)).boxed().toArray(Integer[]::new);
         Comparator<Integer> bySource = Comparator.comparingInt(i -> sourceLengths[i]);
         Comparator<Integer> byTarget = Comparator.comparingInt(i -> targetLengths[i]);
-        switch (strategy) {
-            case BY_SOURCE:
-                Arrays.sort(order, bySource); // stable: ties stay in their random order
-                break;
-            case BY_TARGET:
-                Arrays.sort(order, byTarget);
-                break;
-            case BY_SOURCE_THEN_TARGET:
-                Arrays.sort(order, bySource.thenComparing(byTarget));
-                break;
-            case BY_TARGET_THEN_SOURCE:
-                Arrays.sort(order, byTarget.thenComparing(bySource));
-                break;
-            default:
-                break;
+        Comparator<Integer> sortBy = switch (strategy) {               // exhaustive: every strategy is decided here
+            case SHUFFLE -> null;
+            case BY_SOURCE -> bySource;
+            case BY_TARGET -> byTarget;
+            case BY_SOURCE_THEN_TARGET -> bySource.thenComparing(byTarget);
+            case BY_TARGET_THEN_SOURCE -> byTarget.thenComparing(bySource);
+        };
+        if (sortBy != null) {
+            Arrays.sort(order, sortBy); // stable: ties stay in their random order
         }
         List<int[]> batches = new ArrayList<>();
         for (int start = 0; start < n; start += batchSize) {

@@ -3,6 +3,7 @@ package rnnkit.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,9 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
+import rnnkit.layers.Gru;
+import rnnkit.models.Cell;
+import rnnkit.models.LanguageModel;
 import rnnkit.testing.Checks;
 
 class CoreTest {
@@ -81,11 +85,21 @@ class CoreTest {
     void compositeModulesNameTheirPartsAndShareTheirMatrices() {
         Parameter w = new Parameter("W", 2, 2);
         Trainable inner = () -> List.of(w);
-        List<Parameter> outer = Trainable.prefixed("encoder", inner);
+        List<Parameter> outer = Trainable.prefixed(Trainable.part("encoder", inner));
         assertEquals("encoder.W", outer.get(0).name());
         outer.get(0).value.set(1, 1, 5);
         assertEquals(5, w.value.get(1, 1), 0, "the same matrix under two names");
         assertEquals(4, ((Trainable) () -> outer).parameterCount());
+    }
+
+    @Test
+    void aParameterIsFoundByItsNameAndAMissingNameListsTheNames() {
+        LanguageModel lm = LanguageModel.of(Cell.GRU, 5, 3, 4, 1, new Rng(1));
+        assertSame(lm.parameters().get(2).value, lm.parameter("rnn.layer0.Whh").value);
+        assertEquals("bhh", new Gru(3, 4, new Rng(1)).parameters().get(3).name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lm.parameter("rnn.layer0.Wh"));
+        assertTrue(e.getMessage().contains("no parameter called 'rnn.layer0.Wh'") && e.getMessage().contains("rnn.layer0.Whh"),
+                e.getMessage());
     }
 
     @Test

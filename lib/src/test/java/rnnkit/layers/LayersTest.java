@@ -50,7 +50,7 @@ class LayersTest {
         Sequence dx = random(2, 2, 3, rng);
         emb.zeroGrad();
         emb.backward(dx);
-        DMatrixRMaj grad = emb.parameters().get(0).grad;
+        DMatrixRMaj grad = emb.parameter("E").grad;
         for (int j = 0; j < 3; j++) {
             double expected = dx.at(0).get(0, j) + dx.at(1).get(0, j) + dx.at(1).get(1, j);
             assertEquals(expected, grad.get(1, j), 1e-15, "the three uses of token 1 add up");
@@ -178,8 +178,8 @@ class LayersTest {
         }
         assertEquals(0, mean / 6, 1e-12, "mean 0");
         assertEquals(1, sq / 6, 1e-4, "variance 1 (up to ε)");
-        ln.parameters().get(0).value.setTo(random(1, 6, rng));
-        ln.parameters().get(1).value.setTo(random(1, 6, rng));
+        ln.parameter("gamma").value.setTo(random(1, 6, rng));
+        ln.parameter("beta").value.setTo(random(1, 6, rng));
         Sequence dy = random(3, 2, 6, rng);
         Parameter xp = new Parameter("x", x.stack(new DMatrixRMaj(1, 1)));
         List<Parameter> targets = new ArrayList<>(ln.parameters());

@@ -120,9 +120,8 @@ class LstmVariantsTest {
     void withoutAForgetGateTheCellGradientPassesUnchanged() {
         Rng rng = new Rng(5);
         Lstm nfg = new Lstm(3, 4, Lstm.Variant.NFG, rng);
-        nfg.parameters().get(1).value.zero();                           // W_h = 0
-        nfg.parameters().get(3).value.zero();                           // w_ci = 0
-        assertEquals("wci", nfg.parameters().get(3).name());
+        nfg.parameter("Whh").value.zero();                             // W_h = 0
+        nfg.parameter("wci").value.zero();                             // w_ci = 0
         Sequence x = random(6, 2, 3, rng);
         nfg.forward(x, new State(random(2, 4, rng), random(2, 4, rng)));
         DMatrixRMaj dcT = random(2, 4, rng);
@@ -154,7 +153,7 @@ class LstmVariantsTest {
         assertClose(tanhC, after.h, 1e-15, "NOG: h = tanh(c)");
         // NIAF: the candidate is the pre-activation itself, so it can leave (-1, 1)
         Lstm niaf = new Lstm(3, 4, Lstm.Variant.NIAF, rng);
-        niaf.parameters().get(2).value.fill(3);
+        niaf.bh().fill(3);
         niaf.forward(Sequence.of(x), s0);
         assertTrue(niaf.gatesAt(0).get(0, 8) > 1, "NIAF: g = a_g, here above 1");
     }
@@ -164,7 +163,7 @@ class LstmVariantsTest {
         for (Lstm.Variant v : List.of(Lstm.Variant.COUPLED, Lstm.Variant.CIFG)) {
             Lstm lstm = new Lstm(3, 4, v, new Rng(7)).forgetBias(2.0);
             assertEquals("fgo", v.blocks());
-            assertEquals(2.0, lstm.parameters().get(2).value.get(0, 0), v + ": f is the first block");
+            assertEquals(2.0, lstm.bh().get(0, 0), v + ": f is the first block");
         }
         assertThrows(IllegalStateException.class, () -> new Lstm(3, 4, Lstm.Variant.NFG, new Rng(7)).forgetBias(1));
     }

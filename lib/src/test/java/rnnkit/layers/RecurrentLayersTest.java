@@ -192,13 +192,13 @@ class RecurrentLayersTest {
     @Test
     void theForgetBiasSetsTheForgetBlockOnly() {
         Lstm lstm = new Lstm(3, 4, new Rng(8)).forgetBias(1.0);
-        DMatrixRMaj b = lstm.parameters().get(2).value;
+        DMatrixRMaj b = lstm.bh();
         for (int j = 0; j < 4; j++) {
             assertTrue(b.get(0, 4 + j) == 1.0, "f block (columns H..2H-1)");
             assertTrue(b.get(0, j) != 1.0 && b.get(0, 8 + j) != 1.0, "i and g blocks untouched");
         }
         Lstm coupled = new Lstm(3, 4, Lstm.Variant.COUPLED, new Rng(8)).forgetBias(2.0);
-        assertTrue(coupled.parameters().get(2).value.get(0, 0) == 2.0, "coupled: f is the first block");
+        assertTrue(coupled.bh().get(0, 0) == 2.0, "coupled: f is the first block");
     }
 
     /** ||dL/dh_t|| as the layer reports it equals the norm of the gradient computed step by step by hand. */
