@@ -94,9 +94,11 @@ class CoreTest {
 
     @Test
     void aParameterIsFoundByItsNameAndAMissingNameListsTheNames() {
+        Gru gru = new Gru(3, 4, new Rng(1));
+        assertEquals(List.of("Wxh", "Whh", "bxh", "bhh"), gru.parameters().stream().map(Parameter::name).toList());
+        Trainable model = () -> Trainable.prefixed(Trainable.part("rnn", gru));
+        assertSame(gru.Whh(), model.parameter("rnn.Whh").value, "the model's parameter is the layer's matrix");
         LanguageModel lm = LanguageModel.of(Cell.GRU, 5, 3, 4, 1, new Rng(1));
-        assertSame(lm.parameters().get(2).value, lm.parameter("rnn.layer0.Whh").value);
-        assertEquals("bhh", new Gru(3, 4, new Rng(1)).parameters().get(3).name());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lm.parameter("rnn.layer0.Wh"));
         assertTrue(e.getMessage().contains("no parameter called 'rnn.layer0.Wh'") && e.getMessage().contains("rnn.layer0.Whh"),
                 e.getMessage());
