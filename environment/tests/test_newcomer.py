@@ -1,5 +1,5 @@
 """A notebook written the way a newcomer writes one, run with `jupyter nbconvert --execute` exactly as the README
-says, gives the outputs a newcomer expects: values, prints, classes across cells, an EJML matrix, a Tablesaw table,
+says, gives the outputs a newcomer expects: values, prints, classes across cells, an EJML matrix, a Tablesaw table, a Sequence,
 an offline plot, a picture, and a compile error that names its line and does not stop the next cell."""
 import subprocess
 import tempfile
@@ -56,6 +56,13 @@ class NewcomerNotebook(unittest.TestCase):
         html = self.result("table")["text/html"]
         self.assertIn("scores (3 rows \u00d7 2 columns)", html)
         self.assertIn(">grace<", html)
+
+    def test_a_sequence_is_a_table_per_step(self):
+        data = self.result("sequence")
+        self.assertIn("Sequence: T = 2 steps of B \u00d7 D = 1 \u00d7 2", data["text/html"])
+        self.assertIn(">t = 1<", data["text/html"])
+        self.assertIn(">4<", data["text/html"])
+        self.assertIn("t = 1", data["text/plain"])
 
     def test_a_figure_is_an_offline_plot(self):
         shown = self.outputs("figure", "display_data")

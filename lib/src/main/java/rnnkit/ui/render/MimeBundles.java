@@ -1,6 +1,7 @@
 package rnnkit.ui.render;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -12,9 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.ejml.data.DMatrix;
+import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrix;
 import org.ejml.data.Matrix;
 import org.ejml.simple.SimpleBase;
+import rnnkit.core.Sequence;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.NumberColumn;
 import tech.tablesaw.api.Table;
@@ -23,7 +26,7 @@ import tech.tablesaw.plotly.components.Figure;
 
 /**
  * How the kit shows its values in a notebook, whatever the kernel: EJML matrices and Tablesaw tables as HTML tables
- * (head and tail only when large), Tablesaw jsplot figures as interactive Plotly charts that work offline.
+ * (head and tail only when large), the library's {@link Sequence}s as a table per time step, Tablesaw jsplot figures as interactive Plotly charts that work offline.
  *
  * <p>Each value becomes a bundle of MIME type to content, HTML first, with the content computed only when a front
  * end asks for that type. The kit's kernel registers these with its renderer; under IJava or JJava a start-up
@@ -42,7 +45,7 @@ public final class MimeBundles {
 
     /** The classes this renders (and their subclasses): what a kernel registers. */
     public static List<Class<?>> types() {
-        return List.of(DMatrix.class, FMatrix.class, SimpleBase.class, Table.class, Figure.class);
+        return List.of(DMatrix.class, FMatrix.class, SimpleBase.class, Table.class, Figure.class, Sequence.class);
     }
 
     /** {@code value}'s bundle, HTML first; empty when the kit has no rendering for it (the kernel's own applies). */
@@ -59,6 +62,9 @@ public final class MimeBundles {
         }
         if (value instanceof DMatrix || value instanceof FMatrix) {
             return matrix((Matrix) value);
+        }
+        if (value instanceof Sequence) {
+            return sequence((Sequence) value);
         }
         return Map.of();
     }
@@ -87,6 +93,43 @@ public final class MimeBundles {
         String caption = m.getClass().getSimpleName() + " " + m.getNumRows() + " \u00d7 " + m.getNumCols();
         return bundle(() -> Grid.html(caption, m.getNumRows(), m.getNumCols(), null, cells, true),
                 () -> Grid.text(caption, m.getNumRows(), m.getNumCols(), null, cells));
+    }
+
+    // --- sequences ---------------------------------------------------------------------------------------------
+
+    /** Steps shown of a long sequence: the first and the last ones, as a matrix shows its rows. */
+    static final int MAX_STEPS = 6;
+    static final int HEAD_STEPS = 3;
+    static final int TAIL_STEPS = 2;
+
+    /**
+     * A {@link Sequence}, time-major as the library keeps it: one grid per step t, each B rows (the batch) by D
+     * columns, the middle steps of a long sequence left out.
+     */
+    static Map<String, Supplier<String>> sequence(Sequence s) {
+        String caption = "Sequence: T = " + s.length() + " steps of B \u00d7 D = " + s.batch() + " \u00d7 " + s.dim();
+        List<Integer> steps = Grid.shown(s.length(), MAX_STEPS, HEAD_STEPS, TAIL_STEPS);
+        int left = s.length() - (steps.size() - 1);
+        return bundle(() -> {
+            StringBuilder sb = new StringBuilder("<div class=\"rnnkit-sequence\"><div>").append(Html.escape(caption)).append("</div>");
+            for (int t : steps) {
+                if (t < 0) {
+                    sb.append("<div>&vellip; ").append(left).append(" steps left out</div>");
+                } else {
+                    DMatrixRMaj m = s.at(t);
+                    sb.append(Grid.html("t = " + t, m.numRows, m.numCols, null, (r, c) -> Grid.number(m.get(r, c)), true));
+                }
+            }
+            return sb.append("</div>").toString();
+        }, () -> {
+            List<String> parts = new ArrayList<>(List.of(caption));
+            for (int t : steps) {
+                DMatrixRMaj m = t < 0 ? null : s.at(t);
+                parts.add(t < 0 ? "\u22ee " + left + " steps left out"
+                        : Grid.text("t = " + t, m.numRows, m.numCols, null, (r, c) -> Grid.number(m.get(r, c))));
+            }
+            return String.join("\n", parts);
+        });
     }
 
     // --- tables ------------------------------------------------------------------------------------------------

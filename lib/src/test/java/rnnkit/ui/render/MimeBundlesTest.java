@@ -8,6 +8,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.simple.SimpleMatrix;
 import org.junit.jupiter.api.Test;
+import rnnkit.core.Sequence;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -45,6 +46,26 @@ class MimeBundlesTest {
             assertTrue(html.contains(v), v + " in " + html);
         }
         assertEquals("DMatrixRMaj 2 \u00d7 2\n    0    1\n0   1  2.5\n1  -3    4", text(m));
+    }
+
+    @Test
+    void aSequenceShowsOneGridPerStepAndOnlyTheEndsOfALongOne() {
+        Sequence short3 = Sequence.of(new DMatrixRMaj(new double[][]{{1, 2}}), new DMatrixRMaj(new double[][]{{3, 4}}),
+                new DMatrixRMaj(new double[][]{{5, 6}}));
+        assertEquals("Sequence: T = 3 steps of B \u00d7 D = 1 \u00d7 2\n"
+                + "t = 0\n   0  1\n0  1  2\nt = 1\n   0  1\n0  3  4\nt = 2\n   0  1\n0  5  6", text(short3));
+        assertTrue(html(short3).contains("t = 2") && html(short3).contains(">6<"), html(short3));
+
+        Sequence long50 = new Sequence(50, 2, 3);
+        for (int t = 0; t < 50; t++) {
+            long50.at(t).fill(t);
+        }
+        String html = html(long50);
+        for (int t : new int[]{0, 1, 2, 48, 49}) {
+            assertTrue(html.contains(">t = " + t + "<"), "step " + t + " shown");
+        }
+        assertFalse(html.contains(">t = 3<") || html.contains(">t = 25<"), "the middle steps are left out");
+        assertTrue(html.contains("45 steps left out") && text(long50).contains("45 steps left out"), text(long50));
     }
 
     @Test
