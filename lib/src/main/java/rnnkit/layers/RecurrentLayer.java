@@ -352,6 +352,7 @@ abstract class RecurrentLayer implements Recurrent {
         for (int k = 0; k < widths.length; k++) {
             dState[k] = Ops.shape(dState[k], B, widths[k]);
             dStatePrev[k] = Ops.shape(dStatePrev[k], B, widths[k]);
+            Ops.shape(held[k], B, widths[k]);
             DMatrixRMaj given = dFinal == null ? null : k == HIDDEN ? dFinal.h : k == CELL ? dFinal.c : null;
             if (given == null) {
                 dState[k].zero();
@@ -374,9 +375,6 @@ abstract class RecurrentLayer implements Recurrent {
     private void holdGradientWherePadded(int t) {
         if (mask == null) {
             return;
-        }
-        for (int k = 0; k < widths.length; k++) {
-            Ops.shape(held[k], B, widths[k]);
         }
         for (int r = 0; r < B; r++) {
             if (mask.get(t, r) == 0) {
