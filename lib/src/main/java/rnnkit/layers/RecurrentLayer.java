@@ -147,6 +147,21 @@ abstract class RecurrentLayer implements Recurrent {
         this.dropoutRng = rng;
     }
 
+    /** The recurrent dropout probability p (0: none). */
+    public double recurrentDropout() {
+        return stateDropout;
+    }
+
+    /** Whether the recurrent dropout keeps one mask per sequence (variational). */
+    public boolean recurrentDropoutOneMask() {
+        return oneMaskPerSequence;
+    }
+
+    /** Where the recurrent dropout masks come from (null: none set). */
+    public Rng recurrentDropoutRng() {
+        return dropoutRng;
+    }
+
     /**
      * The subclass's cell, one step forward: given {@code a} = x_t W_x + b (B&times;GH; read, and free to be used as
      * a workspace), add the recurrent terms from {@link #hIn}(t) and write the state after step t: h[t + 1] and
