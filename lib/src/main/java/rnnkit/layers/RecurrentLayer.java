@@ -65,6 +65,8 @@ abstract class RecurrentLayer implements Recurrent {
     private final DMatrixRMaj a = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj da = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
+    /** W_h transposed, made once per backward pass: a plain product is faster than a transposed one (bench/README.md). */
+    private final DMatrixRMaj WhT = new DMatrixRMaj(1, 1);
     /** During backward: dState[k] = dL/d(part k after step t), dStatePrev[k] = dL/d(part k before it). */
     private DMatrixRMaj[] dState;
     private DMatrixRMaj[] dStatePrev;
@@ -233,7 +235,7 @@ abstract class RecurrentLayer implements Recurrent {
     void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
         Gemm.multAddTransA(hIn(t), dah, Wh.grad);
         Ops.shape(dhIn, B, H);
-        Gemm.multTransB(dah, Wh.value, dhIn);
+        Gemm.mult(dah, WhT, dhIn);                              // dah W_h^T
         addThroughMask(t, dhIn, dhPrev);
     }
 
@@ -380,6 +382,7 @@ abstract class RecurrentLayer implements Recurrent {
         if (gradNorms.length != T) {
             gradNorms = new double[T];
         }
+        CommonOps_DDRM.transpose(Wh.value, WhT);
         beginBackward();
     }
 

@@ -41,4 +41,59 @@ final class VectorKernels {
             y[i] = f.apply(a[i]);
         }
     }
+
+    /** y[i] = e^a[i] over [from, to). */
+    static void exp(float[] a, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = (float) Math.exp(a[i]);
+        }
+    }
+
+    /** The sum of e^(s[j] - shift) over n entries from off. */
+    static float sumExp(float[] s, int off, int n, float shift) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+            acc = acc.add(FloatVector.fromArray(S, s, off + j).sub(shift).lanewise(VectorOperators.EXP));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            sum += (float) Math.exp(s[off + j] - shift);
+        }
+        return sum;
+    }
+
+    /** a[r, :] += row for each of the rows (n columns). */
+    static void addRow(float[] a, float[] row, int rows, int n) {
+        int bound = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            int off = r * n;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector.fromArray(S, a, off + j).add(FloatVector.fromArray(S, row, j)).intoArray(a, off + j);
+            }
+            for (; j < n; j++) {
+                a[off + j] += row[j];
+            }
+        }
+    }
+
+    /** out[0, :] += the sums of the columns of a (rows x n). */
+    static void addColumnSums(float[] a, float[] out, int rows, int n) {
+        int bound = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            int off = r * n;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector.fromArray(S, out, j).add(FloatVector.fromArray(S, a, off + j)).intoArray(out, j);
+            }
+            for (; j < n; j++) {
+                out[j] += a[off + j];
+            }
+        }
+    }
 }

@@ -18,7 +18,23 @@ public final class Vectorized {
     private Vectorized() {
     }
 
-    static void apply(Activation f, float[] a, float[] y, int from, int to) {
+    public static void apply(Activation f, float[] a, float[] y, int from, int to) {
         VectorKernels.apply(f, a, y, from, to);
+    }
+
+    public static void exp(float[] a, float[] y, int from, int to) {
+        VectorKernels.exp(a, y, from, to);
+    }
+
+    public static float sumExp(float[] s, int off, int n, float shift) {
+        return VectorKernels.sumExp(s, off, n, shift);
+    }
+
+    public static void addRow(float[] a, float[] row, int rows, int n) {
+        VectorKernels.addRow(a, row, rows, n);
+    }
+
+    public static void addColumnSums(float[] a, float[] out, int rows, int n) {
+        VectorKernels.addColumnSums(a, out, rows, n);
     }
 }
