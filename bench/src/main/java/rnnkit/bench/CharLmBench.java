@@ -80,9 +80,9 @@ public final class CharLmBench {
         Map<String, Double> peak = new LinkedHashMap<>();
         for (String dtype : dtypes) {
             double kitPeak = child(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), CharLmBench.class.getName(),
-                    "--kit-peak", dtype), 1, home, "gflops ");
+                    "--kit-peak", dtype), 1, home, "gflops ", false);
             double torchPeak = versions[0] == null ? Double.NaN : child(List.of(torch2, home.resolve("bench/torch_charlm.py").toString(),
-                    "--peak", "--dtype", dtype), 1, home, "gflops ");
+                    "--peak", "--dtype", dtype), 1, home, "gflops ", false);
             peak.put(dtype, Double.isNaN(torchPeak) ? kitPeak : Math.max(kitPeak, torchPeak));
             System.out.printf(Locale.ROOT, "one core's peak in %s: %.1f GFLOP/s (1024^3 product, one thread: kit %.1f, PyTorch 2.x %.1f)%n",
                     dtype, peak.get(dtype), kitPeak, torchPeak);
@@ -103,12 +103,12 @@ public final class CharLmBench {
                         for (int r = 0; r < repeats; r++) {
                             kit[r] = child(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), CharLmBench.class.getName(),
                                     "--kit-only", model, String.valueOf(H), String.valueOf(steps), String.valueOf(warmup), dtype), n, home,
-                                    "tokens_per_s ");
+                                    "tokens_per_s ", false);
                             for (int side = 0; side < 2; side++) {
                                 torch[side][r] = versions[side] == null ? Double.NaN : child(List.of(pythons[side],
                                         home.resolve("bench/torch_charlm.py").toString(), "--model", model, "--hidden", String.valueOf(H),
                                         "--threads", String.valueOf(n), "--dtype", dtype, "--steps", String.valueOf(steps),
-                                        "--warmup", String.valueOf(warmup)), n, home, "tokens_per_s ");
+                                        "--warmup", String.valueOf(warmup)), n, home, "tokens_per_s ", side == 1);
                             }
                         }
                         double k = median(kit);
@@ -235,14 +235,19 @@ public final class CharLmBench {
      * One round of one side in its own process with {@code threads} threads for its BLAS (OpenBLAS reads
      * OPENBLAS_NUM_THREADS when it loads, so each thread count needs a fresh process); NaN when torch is missing.
      */
-    static double child(List<String> command, int threads, Path home, String prefix) throws IOException, InterruptedException {
+    static double child(List<String> command, int threads, Path home, String prefix, boolean passiveOpenMp)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
         pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
         pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
         pb.environment().put("MKL_NUM_THREADS", String.valueOf(threads));
-        // PyTorch has two thread pools, OpenMP's and its BLAS's (OpenBLAS here); with OpenMP's threads spinning while
-        // OpenBLAS works, both fight for the cores, and PyTorch ran 2-5 times slower with 2 threads than with 1.
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        // Debian's PyTorch 1.13 has two thread pools, OpenMP's and its BLAS's (OpenBLAS); with OpenMP's threads
+        // spinning while OpenBLAS works, both fight for the cores, and it ran 2-5 times slower with 2 threads than
+        // with 1 unless OpenMP's threads sleep. PyTorch 2.x from pip computes with MKL on OpenMP's own threads, which
+        // sleeping slows down instead (LSTM, H = 128, 2 threads: 100k against 174k tokens/s): it keeps its default.
+        if (passiveOpenMp) {
+            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        }
         Process p = pb.start();
         String last = "";
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
