@@ -70,29 +70,34 @@ final class Float32Twin {
         if (layer instanceof Rnn r) {
             rnnkit.f32.layers.Rnn t = new rnnkit.f32.layers.Rnn(D, H,
                     rnnkit.f32.core.Activation.valueOf(r.activation().name()), unused).leakRate((float) r.leakRate());
-            if (r.recurrentDropoutRng() != null) {
-                t.recurrentDropout((float) r.recurrentDropout(), r.recurrentDropoutOneMask(), r.recurrentDropoutRng());
-            }
-            return t;
+            return withDropout(t, t::recurrentDropout, r.recurrentDropout(), r.recurrentDropoutOneMask(), r.recurrentDropoutRng());
         }
         if (layer instanceof Lstm l) {
             rnnkit.f32.layers.Lstm t = new rnnkit.f32.layers.Lstm(D, H,
                     rnnkit.f32.layers.Lstm.Variant.valueOf(l.variant().name()), unused);
-            if (l.recurrentDropoutRng() != null) {
-                t.recurrentDropout((float) l.recurrentDropout(), l.recurrentDropoutOneMask(), l.recurrentDropoutRng());
-            }
-            return t;
+            return withDropout(t, t::recurrentDropout, l.recurrentDropout(), l.recurrentDropoutOneMask(), l.recurrentDropoutRng());
         }
         if (layer instanceof Gru g) {
             rnnkit.f32.layers.Gru t = new rnnkit.f32.layers.Gru(D, H,
                     rnnkit.f32.layers.Gru.Variant.valueOf(g.variant().name()), unused);
-            if (g.recurrentDropoutRng() != null) {
-                t.recurrentDropout((float) g.recurrentDropout(), g.recurrentDropoutOneMask(), g.recurrentDropoutRng());
-            }
-            return t;
+            return withDropout(t, t::recurrentDropout, g.recurrentDropout(), g.recurrentDropoutOneMask(), g.recurrentDropoutRng());
         }
         throw new UnsupportedOperationException("float32 training runs stacks of Rnn, Lstm and Gru layers; this model has a "
                 + layer.getClass().getSimpleName() + ": train it in Precision.FLOAT64");
+    }
+
+    /** How a twin layer takes its recurrent dropout (the float32 layers' {@code recurrentDropout}). */
+    private interface RecurrentDropout {
+        void set(float p, boolean oneMaskPerSequence, Rng rng);
+    }
+
+    /** The twin with the master layer's recurrent dropout, if it has one (rng null: none). */
+    private static rnnkit.f32.layers.Recurrent withDropout(rnnkit.f32.layers.Recurrent twin, RecurrentDropout set, double p,
+                                                           boolean oneMaskPerSequence, Rng rng) {
+        if (rng != null) {
+            set.set((float) p, oneMaskPerSequence, rng);
+        }
+        return twin;
     }
 
     private static rnnkit.f32.reg.Dropout dropout(Dropout d) {
