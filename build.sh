@@ -18,6 +18,28 @@ SPEC_DIR="$KIT/environment/kernel/target/kernelspec/$KERNEL_NAME"
 STAMP="$KIT/environment/kernel/target/setup.stamp"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Debian 12's OpenBLAS (0.3.21) does not know CPUs newer than itself and falls back to its slowest kernels: on this
+# project's machine (a 5th-generation Xeon, CPU model 207) "Prescott", 14 instead of 74 GFLOP/s for dgemm on one
+# core. Where it would, name the fastest kernels the CPU can run (OPENBLAS_CORETYPE, read when OpenBLAS loads); a
+# value the user set is kept. The same numbers result as on a CPU OpenBLAS knows.
+openblas_coretype() {
+  local py core flags f ok
+  if [ -n "${OPENBLAS_CORETYPE:-}" ]; then echo "$OPENBLAS_CORETYPE"; return 0; fi
+  py="$(command -v python3 || echo /usr/bin/python3)"
+  core="$("$py" -c 'import ctypes; l = ctypes.CDLL("libopenblas.so.0"); l.openblas_get_corename.restype = ctypes.c_char_p; print(l.openblas_get_corename().decode())' 2>/dev/null)" || return 0
+  case "$core" in
+    Prescott|Core2|Penryn|Dunnington|Nehalem|Atom|Katmai|Coppermine|Northwood|Banias|unknown) ;;
+    *) return 0 ;;
+  esac
+  flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null) "
+  ok=yes
+  for f in avx512f avx512bw avx512dq avx512vl avx512cd; do [[ "$flags" == *" $f "* ]] || ok=no; done
+  if [ "$ok" = yes ]; then echo SkylakeX; return 0; fi
+  if [[ "$flags" == *" avx2 "* && "$flags" == *" fma "* ]]; then echo Haswell; fi
+}
+OPENBLAS_CORETYPE="$(openblas_coretype)"
+if [ -n "$OPENBLAS_CORETYPE" ]; then export OPENBLAS_CORETYPE; else unset OPENBLAS_CORETYPE; fi
 fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 usage() {
@@ -61,9 +83,11 @@ RNN course kit
   ./build.sh example char-lm [opts]  the library's runnable example: a character LSTM on tiny Shakespeare
                                      (options: --hidden 128 --steps 0 --batch 32 --seq 64 --seed 1)
   ./build.sh bench [--notebooks] [opts]
-                                     the kit's character-LM training step against PyTorch's, side by side
+                                     the kit's character-LM training step against PyTorch 2.x's (from a
+                                     venv it makes, bench/venv) and Debian's 1.13, float32 and float64
                                      (options: --models rnn,lstm,gru --hidden 128,256,512 --threads 1,2
-                                     --repeats 3); writes bench/results.csv. --notebooks: every solution
+                                     --dtypes float32,float64 --repeats 3 --no-gemm); writes
+                                     bench/results.csv. --notebooks: every solution
                                      notebook's real-Jupyter run time against its budget (bench/notebook_times.csv)
   ./build.sh bench --grading [--students 300] [--jobs 2] [--seed 1]
                                      grade a made-up class (every notebook per student, solutions with
@@ -265,13 +289,17 @@ build() {
 import json, os, sys
 path, java, kit, mvn = sys.argv[1:]
 json.dump({
+    # the Vector API: the float32 training path's activations run on it (rnnkit.f32.core.Vectorized)
     "argv": [java, "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-Drnnkit.home=" + kit,
-             "-XX:+UseParallelGC", "-cp", "{resource_dir}/jars/*", "rnnkit.kernel.Main", "{connection_file}"],
+             "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector", "-cp", "{resource_dir}/jars/*",
+             "rnnkit.kernel.Main", "{connection_file}"],
     "display_name": "Java (rnnkit)",
     "language": "java",
     "interrupt_mode": "message",
     # one BLAS thread: the same numbers on every machine with OpenBLAS, whatever its cores (rnnkit.core.Gemm)
-    "env": {"RNNKIT_MVN": mvn, "RNNKIT_HOME": kit, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")},
+    # (and the OpenBLAS kernels for a CPU OpenBLAS does not know, as build.sh's openblas_coretype decides)
+    "env": dict({"RNNKIT_MVN": mvn, "RNNKIT_HOME": kit, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")},
+                **({"OPENBLAS_CORETYPE": os.environ["OPENBLAS_CORETYPE"]} if os.environ.get("OPENBLAS_CORETYPE") else {})),
     "metadata": {"debugger": False},
 }, open(path, "w"), indent=2)
 EOF
@@ -334,6 +362,26 @@ module_classpath() {
   mvn -q -B -pl "$1" dependency:build-classpath -Dmdep.outputFile="$deps" -DincludeScope=runtime >/dev/null
   echo "$KIT/$1/target/classes:$(cat "$deps")"
   rm -f "$deps"
+}
+
+# The python of bench/venv, a venv with PyTorch 2.x for the bench's comparison (about 900 MB), made on first use with
+# pip; empty, having said why, when pip cannot install it (the bench then compares with Debian's PyTorch only).
+bench_torch2() {
+  local venv="$KIT/bench/venv" base
+  if "$venv/bin/python" -c 'import sys, torch; sys.exit(int(torch.__version__.split(".")[0]) < 2)' >/dev/null 2>&1; then
+    echo "$venv/bin/python"; return 0
+  fi
+  base="$(base_python)"
+  if [ -z "$base" ]; then
+    echo "bench: no python 3.9+ to make bench/venv from; PyTorch 2.x is left out of the comparison" >&2; return 0
+  fi
+  echo "bench: installing PyTorch 2.x into bench/venv with pip (once) ..." >&2
+  rm -rf "$venv"
+  if "$base" -m venv "$venv" >&2 && PIP_RETRIES=0 "$venv/bin/pip" install -q --retries 0 "torch>=2" numpy >&2; then
+    echo "$venv/bin/python"
+  else
+    echo "bench: pip could not install PyTorch 2.x into bench/venv; the bench goes on without it" >&2
+  fi
 }
 
 grader() {
@@ -450,6 +498,7 @@ case "$cmd" in
           # JJava loads the kit's extension (in the kernel jar) from its class path; it runs the same script
           printf '"env": {\n  "JJAVA_CLASSPATH": "%s:%s",\n' "$cp" "$kernel_jar"
         fi
+        [ -n "${OPENBLAS_CORETYPE:-}" ] && printf '  "OPENBLAS_CORETYPE": "%s",\n' "$OPENBLAS_CORETYPE"
         printf '  "RNNKIT_HOME": "%s",\n  "OPENBLAS_NUM_THREADS": "1"\n}\n' "$KIT" ;;
       *) fail "classpath takes --ijava or --jjava, or nothing" ;;
     esac ;;
@@ -516,9 +565,11 @@ nbformat.write(nb, sys.argv[1])' "$nb"
       exec "$PYTHON" bench/notebook_times.py
     fi
     check_java
+    torch2="$(bench_torch2)"
     cp="$(module_classpath bench)"
     # the matrix-product part runs in this JVM: one BLAS thread, as numpy gets (the LM rounds set their own)
-    OPENBLAS_NUM_THREADS=1 exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" rnnkit.bench.CharLmBench --home "$KIT" "$@" ;;
+    OPENBLAS_NUM_THREADS=1 exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" rnnkit.bench.CharLmBench --home "$KIT" \
+      --torch2 "$torch2" "$@" ;;
   help|-h|--help)
     usage ;;
   *)

@@ -3,7 +3,9 @@
 embedding -> {RNN, LSTM, GRU} -> linear -> softmax cross-entropy -> backward -> clip the global norm to 5 -> Adam,
 with V = 65, B = 32, T = 64, E = 64 and the given H, dtype and thread count: the same step as rnnkit.bench.CharLmBench.
 Prints one line, "tokens_per_s <number>": the median over --repeats timings of --steps steps each, after --warmup steps.
-Run with Debian's python3-torch: /usr/bin/python3 bench/torch_charlm.py --model lstm --hidden 128 --threads 1
+With --peak instead: "gflops <number>", the best of five 1024x1024x1024 products in --dtype on one thread.
+./build.sh bench runs it with PyTorch 2.x from bench/venv and with Debian's python3-torch:
+    bench/venv/bin/python bench/torch_charlm.py --model lstm --hidden 128 --threads 1 --dtype float32
 """
 import argparse
 import statistics
@@ -17,8 +19,9 @@ except ImportError:
     sys.exit(3)
 
 p = argparse.ArgumentParser()
-p.add_argument("--model", choices=["rnn", "lstm", "gru"], required=True)
-p.add_argument("--hidden", type=int, required=True)
+p.add_argument("--model", choices=["rnn", "lstm", "gru"])
+p.add_argument("--hidden", type=int)
+p.add_argument("--peak", action="store_true")
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--dtype", choices=["float64", "float32"], default="float64")
 p.add_argument("--steps", type=int, default=5)
@@ -29,6 +32,19 @@ a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(1)
 dtype = torch.float64 if a.dtype == "float64" else torch.float32
+if a.peak:
+    torch.set_num_threads(1)
+    m = torch.rand(1024, 1024, dtype=dtype)
+    best = 0.0
+    for r in range(7):
+        t0 = time.perf_counter()
+        torch.mm(m, m)
+        if r >= 2:
+            best = max(best, 2 * 1024 ** 3 / (time.perf_counter() - t0) / 1e9)
+    print(f"gflops {best:.2f}")
+    sys.exit(0)
+if a.model is None or a.hidden is None:
+    p.error("--model and --hidden are needed (or --peak)")
 V, B, T, E, H = 65, 32, 64, 64, a.hidden
 cell = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[a.model]
 

@@ -44,10 +44,25 @@ public enum Activation {
     /** f'(a) given y = f(a). */
     public abstract double derivativeFromOutput(double y);
 
-    /** Applies f to entries [from, to) of {@code a}, writing into the same places of {@code y}. */
+    /** Applies f to entries [from, to) of {@code a}, writing into the same places of {@code y} (which may be {@code a}). */
     public void apply(double[] a, double[] y, int from, int to) {
-        for (int i = from; i < to; i++) {
-            y[i] = apply(a[i]);
+        //f32: if (Vectorized.ON) { Vectorized.apply(this, a, y, from, to); return; }
+        switch (this) {                    // the switch outside the loop, so that each loop inlines its function
+            case TANH -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = tanh(a[i]);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = sigmoid(a[i]);
+                }
+            }
+            case RELU -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = a[i] > 0 ? a[i] : 0;
+                }
+            }
         }
     }
 

@@ -14,7 +14,7 @@ public final class Init {
     /** Every entry from U(lo, hi). */
     public static DMatrixRMaj uniform(DMatrixRMaj w, double lo, double hi, Rng rng) {
         for (int i = 0; i < w.getNumElements(); i++) {
-            w.data[i] = rng.uniform(lo, hi);
+            w.data[i] = (double) rng.uniform(lo, hi);     // a no-op cast here, (float) in the float32 twin
         }
         return w;
     }
@@ -27,7 +27,7 @@ public final class Init {
     /** Every entry from N(0, std^2). */
     public static DMatrixRMaj gaussian(DMatrixRMaj w, double std, Rng rng) {
         for (int i = 0; i < w.getNumElements(); i++) {
-            w.data[i] = std * rng.gaussian();
+            w.data[i] = std * (double) rng.gaussian();   // (float) in the float32 twin
         }
         return w;
     }
@@ -98,7 +98,7 @@ public final class Init {
         for (int j = 0; j < w.numCols; j++) {
             int[] rows = rng.permutation(w.numRows);            // the first k of a random order: k distinct inputs
             for (int i = 0; i < k; i++) {
-                w.set(rows[i], j, std * rng.gaussian());
+                w.set(rows[i], j, std * (double) rng.gaussian());
             }
         }
         return w;

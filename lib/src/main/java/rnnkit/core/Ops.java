@@ -15,6 +15,7 @@ public final class Ops {
     public static void addRow(DMatrixRMaj a, DMatrixRMaj row) {
         int n = a.numCols;
         requireCols(row, n, "addRow");
+        //f32: if (Vectorized.ON) { Vectorized.addRow(a.data, row.data, a.numRows, n); return; }
         for (int r = 0; r < a.numRows; r++) {
             int off = r * n;
             for (int j = 0; j < n; j++) {
@@ -27,6 +28,7 @@ public final class Ops {
     public static void addColumnSums(DMatrixRMaj a, DMatrixRMaj out) {
         int n = a.numCols;
         requireCols(out, n, "addColumnSums");
+        //f32: if (Vectorized.ON) { Vectorized.addColumnSums(a.data, out.data, a.numRows, n); return; }
         for (int r = 0; r < a.numRows; r++) {
             int off = r * n;
             for (int j = 0; j < n; j++) {
@@ -77,6 +79,14 @@ public final class Ops {
         int n = a.getNumElements();
         for (int i = 0; i < n; i++) {
             c.data[i] = a.data[i] * b.data[i];
+        }
+    }
+
+    /** y[i] = exp(a[i]) for i in [from, to) ({@code y} may be {@code a}). */
+    public static void exp(double[] a, double[] y, int from, int to) {
+        //f32: if (Vectorized.ON) { Vectorized.exp(a, y, from, to); return; }
+        for (int i = from; i < to; i++) {
+            y[i] = Math.exp(a[i]);
         }
     }
 

@@ -129,13 +129,16 @@ public final class Gru extends RecurrentLayer {
         Ops.addRow(ah, bh);
         for (int r = 0; r < batch; r++) {
             int row = r * 3 * H;
+            for (int j = 0; j < 2 * H; j++) {
+                a.data[row + j] += ah.data[row + j];                    // the r and z pre-activations, input + hidden
+            }
+            Activation.SIGMOID.apply(a.data, a.data, row, row + 2 * H); // r = σ(.), z = σ(.)
             for (int j = 0; j < H; j++) {
-                a.data[row + j] = Activation.sigmoid(a.data[row + j] + ah.data[row + j]);              // r
-                a.data[row + H + j] = Activation.sigmoid(a.data[row + H + j] + ah.data[row + H + j]);  // z
                 double hn = ah.data[row + 2 * H + j];
-                a.data[row + 2 * H + j] = Activation.tanh(a.data[row + 2 * H + j] + a.data[row + j] * hn); // n: reset after
+                a.data[row + 2 * H + j] += a.data[row + j] * hn;        // n's pre-activation: reset after the product
                 hidden.data[r * H + j] = hn;
             }
+            Activation.TANH.apply(a.data, a.data, row + 2 * H, row + 3 * H);   // n = tanh(.)
         }
         mix(a, hPrev, h);
     }

@@ -281,21 +281,22 @@ public final class Lstm extends RecurrentLayer {
         int H = h.numCols;
         for (int r = 0; r < h.numRows; r++) {
             int row = r * 4 * H;
+            // the gates, block by block (each activation over a whole block: the float32 twin vectorizes these)
+            Activation.SIGMOID.apply(a.data, a.data, row, row + 2 * H);            // i = σ(a_i), f = σ(a_f)
+            Activation.TANH.apply(a.data, a.data, row + 2 * H, row + 3 * H);       // g = tanh(a_g)
+            Activation.SIGMOID.apply(a.data, a.data, row + 3 * H, row + 4 * H);    // o = σ(a_o)
             for (int j = 0; j < H; j++) {
+                double i = a.data[row + j];
+                double f = a.data[row + H + j];
+                double g = a.data[row + 2 * H + j];
                 int k = r * H + j;
-                double i = Activation.sigmoid(a.data[row + j]);
-                double f = Activation.sigmoid(a.data[row + H + j]);
-                double g = Activation.tanh(a.data[row + 2 * H + j]);
-                double o = Activation.sigmoid(a.data[row + 3 * H + j]);
-                double ct = f * cPrev.data[k] + i * g;                  // c_t = f ⊙ c_{t-1} + i ⊙ g
-                double tc = Activation.tanh(ct);
-                c.data[k] = ct;
-                tanhC.data[k] = tc;
-                h.data[k] = o * tc;                                     // h_t = o ⊙ tanh(c_t)
-                a.data[row + j] = i;
-                a.data[row + H + j] = f;
-                a.data[row + 2 * H + j] = g;
-                a.data[row + 3 * H + j] = o;
+                c.data[k] = f * cPrev.data[k] + i * g;                  // c_t = f ⊙ c_{t-1} + i ⊙ g
+            }
+            Activation.TANH.apply(c.data, tanhC.data, r * H, (r + 1) * H);
+            for (int j = 0; j < H; j++) {
+                double o = a.data[row + 3 * H + j];
+                int k = r * H + j;
+                h.data[k] = o * tanhC.data[k];                          // h_t = o ⊙ tanh(c_t)
             }
         }
     }

@@ -65,6 +65,8 @@ abstract class RecurrentLayer implements Recurrent {
     private final DMatrixRMaj a = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj da = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
+    /** W_h transposed, made once per backward pass: a plain product is faster than a transposed one (bench/README.md). */
+    private final DMatrixRMaj WhT = new DMatrixRMaj(1, 1);
     /** During backward: dState[k] = dL/d(part k after step t), dStatePrev[k] = dL/d(part k before it). */
     private DMatrixRMaj[] dState;
     private DMatrixRMaj[] dStatePrev;
@@ -147,6 +149,21 @@ abstract class RecurrentLayer implements Recurrent {
         this.dropoutRng = rng;
     }
 
+    /** The recurrent dropout probability p (0: none). */
+    public double recurrentDropout() {
+        return stateDropout;
+    }
+
+    /** Whether the recurrent dropout keeps one mask per sequence (variational). */
+    public boolean recurrentDropoutOneMask() {
+        return oneMaskPerSequence;
+    }
+
+    /** Where the recurrent dropout masks come from (null: none set). */
+    public Rng recurrentDropoutRng() {
+        return dropoutRng;
+    }
+
     /**
      * The subclass's cell, one step forward: given {@code a} = x_t W_x + b (B&times;GH; read, and free to be used as
      * a workspace), add the recurrent terms from {@link #hIn}(t) and write the state after step t: h[t + 1] and
@@ -218,7 +235,7 @@ abstract class RecurrentLayer implements Recurrent {
     void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
         Gemm.multAddTransA(hIn(t), dah, Wh.grad);
         Ops.shape(dhIn, B, H);
-        Gemm.multTransB(dah, Wh.value, dhIn);
+        Gemm.mult(dah, WhT, dhIn);                              // dah W_h^T
         addThroughMask(t, dhIn, dhPrev);
     }
 
@@ -365,6 +382,7 @@ abstract class RecurrentLayer implements Recurrent {
         if (gradNorms.length != T) {
             gradNorms = new double[T];
         }
+        CommonOps_DDRM.transpose(Wh.value, WhT);
         beginBackward();
     }
 

@@ -1,6 +1,7 @@
 package rnnkit.layers;
 
 import org.ejml.data.DMatrixRMaj;
+import rnnkit.core.Ops;
 import rnnkit.core.Sequence;
 
 /**
@@ -45,10 +46,14 @@ public final class SoftmaxCrossEntropy {
             if (dscores != null) {
                 double k = weightSum == 0 ? 0 : w / weightSum;
                 for (int j = 0; j < V; j++) {
-                    dscores.data[off + j] = k * Math.exp(scores.data[off + j] - logSum); // softmax ...
+                    dscores.data[off + j] = scores.data[off + j] - logSum;                // log softmax ...
+                }
+                Ops.exp(dscores.data, dscores.data, off, off + V);                        // ... softmax ...
+                for (int j = 0; j < V; j++) {
+                    dscores.data[off + j] *= k;                                           // ... weighted ...
                 }
                 if (w != 0) {
-                    dscores.data[off + y] -= k;                                      // ... minus one-hot
+                    dscores.data[off + y] -= k;                                           // ... minus one-hot
                 }
             }
         }
@@ -122,6 +127,7 @@ public final class SoftmaxCrossEntropy {
         for (int j = 0; j < n; j++) {
             max = Math.max(max, s[off + j]);
         }
+        //f32: if (rnnkit.f32.core.Vectorized.ON) { return max + Math.log(rnnkit.f32.core.Vectorized.sumExp(s, off, n, max)); }
         double sum = 0;
         for (int j = 0; j < n; j++) {
             sum += Math.exp(s[off + j] - max);

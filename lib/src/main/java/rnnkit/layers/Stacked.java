@@ -46,11 +46,27 @@ public final class Stacked implements Trainable {
 
     /** Dropout with probability p on the outputs of every layer but the last (none on the recurrent ones). */
     public Stacked dropoutBetween(double p, boolean oneMaskPerSequence, Rng rng) {
-        between.clear();
+        List<Dropout> d = new ArrayList<>();
         for (int l = 0; l + 1 < layers.size(); l++) {
-            between.add(new Dropout(p, oneMaskPerSequence, rng.split()));
+            d.add(new Dropout(p, oneMaskPerSequence, rng.split()));
         }
+        return dropoutBetween(d);
+    }
+
+    /** Dropout between the layers as given: {@code dropouts.get(l)} on the outputs of layer l (one per layer but the last). */
+    public Stacked dropoutBetween(List<Dropout> dropouts) {
+        if (dropouts.size() != layers.size() - 1) {
+            throw new IllegalArgumentException("a stack of " + layers.size() + " layers has " + (layers.size() - 1)
+                    + " places for dropout between layers, got " + dropouts.size() + " dropouts");
+        }
+        between.clear();
+        between.addAll(dropouts);
         return this;
+    }
+
+    /** The dropout on the outputs of layer l, or null when there is none. */
+    public Dropout dropoutAfter(int l) {
+        return l < between.size() ? between.get(l) : null;
     }
 
     public int depth() {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import rnnkit.core.Trainable;
 import rnnkit.core.Parameter;
+import rnnkit.core.Precision;
 import rnnkit.core.Rng;
 import rnnkit.core.Sequence;
 import rnnkit.decode.StepModel;
@@ -29,8 +30,12 @@ public final class LanguageModel implements Trainable {
     private final Affine output;
     private final List<Parameter> params;
     /** Dropout on the embeddings entering the first layer and on the top layer's outputs (null: none). */
-    private Dropout inputDropout;
-    private Dropout outputDropout;
+    Dropout inputDropout;
+    Dropout outputDropout;
+    // float64 only: begin
+    /** The float32 twin that forward and backward passes run through, or null (float64): {@link #precision(Precision)}. */
+    private Float32Twin float32;
+    // float64 only: end
 
     // the cache of the last forward pass
     private int[][] targets;
@@ -82,7 +87,32 @@ public final class LanguageModel implements Trainable {
             inputDropout.train(training);
             outputDropout.train(training);
         }
+        // float64 only: begin
+        if (float32 != null) {
+            float32.train(training);
+        }
+        // float64 only: end
     }
+    // float64 only: begin
+
+    /**
+     * The arithmetic of {@link #forward}, {@link #backward} and {@link #evaluate}: FLOAT64 (the default) or FLOAT32,
+     * about twice as fast. In FLOAT32 a float32 twin of this model (the same layers, generated from this code into
+     * {@code rnnkit.f32}) does the arithmetic: each forward pass rounds this model's weights into it, each backward
+     * pass adds its gradients to this model's. The parameters stay in float64 (the "master weights" of
+     * mixed-precision training), so optimizers, clipping, model files and sampling are unchanged. Call it after
+     * configuring dropout (the twin draws its masks from the same generators). Returns this model.
+     */
+    public LanguageModel precision(Precision precision) {
+        float32 = precision == Precision.FLOAT32 ? new Float32Twin(this) : null;
+        return this;
+    }
+
+    /** The arithmetic training runs in. */
+    public Precision precision() {
+        return float32 == null ? Precision.FLOAT64 : Precision.FLOAT32;
+    }
+    // float64 only: end
 
     /**
      * Dropout with probability p on the non-recurrent connections at both ends of the stack: the embeddings that
@@ -103,6 +133,11 @@ public final class LanguageModel implements Trainable {
      * all) is 1. Keeps a cache for {@link #backward()}.
      */
     public double forward(int[][] inputs, int[][] targets, List<State> initial, DMatrixRMaj mask) {
+        // float64 only: begin
+        if (float32 != null) {
+            return float32.forward(inputs, targets, initial, mask);
+        }
+        // float64 only: end
         this.targets = targets;
         this.mask = mask;
         Sequence x = embedding.forward(inputs);
@@ -120,6 +155,12 @@ public final class LanguageModel implements Trainable {
 
     /** Backpropagation through time from the last forward pass's loss; accumulates every parameter's gradient. */
     public void backward() {
+        // float64 only: begin
+        if (float32 != null) {
+            float32.backward();
+            return;
+        }
+        // float64 only: end
         Sequence dh = output.backward(dscores);
         if (outputDropout != null) {
             dh = outputDropout.backward(dh);
@@ -133,6 +174,11 @@ public final class LanguageModel implements Trainable {
 
     /** The states after the last forward pass: carry them to the next chunk of a stream (they are copies). */
     public List<State> finalStates() {
+        // float64 only: begin
+        if (float32 != null) {
+            return float32.finalStates();
+        }
+        // float64 only: end
         return rnn.finalStates();
     }
 
@@ -158,8 +204,10 @@ public final class LanguageModel implements Trainable {
         return rnn.zeroStates(batch);
     }
 
+    // float64 only: begin
     /** The model one token at a time, for sampling: state = one {@link State} per layer. */
     public StepModel<List<State>> stepper() {
         return new RecurrentStepper(embedding, rnn, output);
     }
+    // float64 only: end
 }

@@ -39,6 +39,16 @@ public final class Dropout implements Trainable {
         return p;
     }
 
+    /** Whether every step reuses the first step's mask. */
+    public boolean oneMaskPerSequence() {
+        return oneMaskPerSequence;
+    }
+
+    /** Where the masks come from. */
+    public Rng rng() {
+        return rng;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of();

@@ -70,6 +70,29 @@ public final class Fixtures {
         return s;
     }
 
+    public double number(String name) {
+        return root.get(name).getAsDouble();
+    }
+
+    /** A list of lists of integers, as int[rows][cols]. */
+    public int[][] integers(String name) {
+        JsonArray rows = root.getAsJsonArray(name);
+        int[][] out = new int[rows.size()][];
+        for (int r = 0; r < out.length; r++) {
+            JsonArray row = rows.get(r).getAsJsonArray();
+            out[r] = new int[row.size()];
+            for (int c = 0; c < out[r].length; c++) {
+                out[r][c] = row.get(c).getAsInt();
+            }
+        }
+        return out;
+    }
+
+    /** The names of this object's entries. */
+    public java.util.Set<String> names() {
+        return root.keySet();
+    }
+
     public boolean has(String name) {
         JsonElement e = root.get(name);
         return e != null && !e.isJsonNull();
