@@ -81,7 +81,8 @@ RNN course kit
                                      print the class path of the library and its dependencies; with --ijava
                                      or --jjava, the "env" block for that kernel's kernel.json (README.md)
   ./build.sh example char-lm [opts]  the library's runnable example: a character LSTM on tiny Shakespeare
-                                     (options: --hidden 128 --steps 0 --batch 32 --seq 64 --seed 1)
+                                     (options: --hidden 128 --steps 0 --batch 32 --seq 64 --seed 1
+                                     --float32)
   ./build.sh bench [--notebooks] [opts]
                                      the kit's character-LM training step against PyTorch 2.x's (from a
                                      venv it makes, bench/venv) and Debian's 1.13, float32 and float64
@@ -549,7 +550,7 @@ nbformat.write(nb, sys.argv[1])' "$nb"
     esac
     check_java
     cp="$(module_classpath lib)"
-    exec "$(java_bin)" -Drnnkit.home="$KIT" -cp "$cp" "$main" "$@" ;;
+    exec "$(java_bin)" --add-modules jdk.incubator.vector -Drnnkit.home="$KIT" -cp "$cp" "$main" "$@" ;;
   bench)
     [ -d bench ] || fail "'$cmd' needs the bench/ folder of the kit."
     if [ "${1:-}" = --grading ]; then

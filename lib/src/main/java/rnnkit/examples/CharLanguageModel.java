@@ -2,6 +2,7 @@ package rnnkit.examples;
 
 import java.util.List;
 import java.util.Locale;
+import rnnkit.core.Precision;
 import rnnkit.core.Rng;
 import rnnkit.data.TinyShakespeare;
 import rnnkit.decode.Decoding;
@@ -23,9 +24,10 @@ import rnnkit.ui.ProgressBar;
  * gradient clipping, Adam, evaluation and sampling.
  *
  * <pre>
- *   ./build.sh example char-lm [--hidden 128] [--steps 0] [--batch 32] [--seq 64] [--seed 1]
+ *   ./build.sh example char-lm [--hidden 128] [--steps 0] [--batch 32] [--seq 64] [--seed 1] [--float32]
  * </pre>
- * {@code --steps 0} trains until the validation loss beats the bigram baseline.
+ * {@code --steps 0} trains until the validation loss beats the bigram baseline; {@code --float32} trains in float32
+ * ({@link LanguageModel#precision}), with the parameters kept in float64.
  */
 public final class CharLanguageModel {
 
@@ -39,6 +41,7 @@ public final class CharLanguageModel {
         int seq = option(args, "--seq", 64);
         int seed = option(args, "--seed", 1);
         int evalEvery = option(args, "--eval-every", 50);
+        Precision precision = java.util.Arrays.asList(args).contains("--float32") ? Precision.FLOAT32 : Precision.FLOAT64;
 
         TinyShakespeare.Split text = TinyShakespeare.load();
         Vocabulary vocab = Vocabulary.ofChars(text.all());
@@ -52,11 +55,12 @@ public final class CharLanguageModel {
                 Math.log(vocab.size()), ngram.unigramCrossEntropy(valid), bigram);
 
         Rng rng = new Rng(seed);
-        LanguageModel lm = LanguageModel.of(Cell.LSTM, vocab.size(), 64, hidden, 1, rng);
+        LanguageModel lm = LanguageModel.of(Cell.LSTM, vocab.size(), 64, hidden, 1, rng).precision(precision);
         Optimizer adam = new Optimizer.Adam(lm.parameters(), 2e-3);
         LmStream stream = new LmStream(train, batch, seq);
         LmStream validation = new LmStream(valid, batch, seq);
-        System.out.printf(Locale.ROOT, "LSTM H=%d, %,d parameters; batch %d x %d steps%n", hidden, lm.parameterCount(), batch, seq);
+        System.out.printf(Locale.ROOT, "LSTM H=%d, %,d parameters; batch %d x %d steps; training in %s%n", hidden,
+                lm.parameterCount(), batch, seq, precision == Precision.FLOAT32 ? "float32" : "float64");
 
         List<State> state = null;
         long trainNanos = 0;
