@@ -130,8 +130,16 @@ final class Float32Twin {
     }
 
     List<State> finalStates() {
+        return widened(twin.finalStates());
+    }
+
+    List<State> statesAt(int t) {
+        return widened(twin.statesAt(t));
+    }
+
+    private static List<State> widened(List<rnnkit.f32.layers.State> states) {
         List<State> out = new ArrayList<>();
-        for (rnnkit.f32.layers.State s : twin.finalStates()) {
+        for (rnnkit.f32.layers.State s : states) {
             out.add(new State(widened(s.h), s.c == null ? null : widened(s.c)));
         }
         return out;

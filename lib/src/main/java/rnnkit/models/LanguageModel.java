@@ -101,7 +101,9 @@ public final class LanguageModel implements Trainable {
      * {@code rnnkit.f32}) does the arithmetic: each forward pass rounds this model's weights into it, each backward
      * pass adds its gradients to this model's. The parameters stay in float64 (the "master weights" of
      * mixed-precision training), so optimizers, clipping, model files and sampling are unchanged. Call it after
-     * configuring dropout (the twin draws its masks from the same generators). Returns this model.
+     * configuring dropout (the twin draws its masks from the same generators). In FLOAT32 the states of the last
+     * pass come from this model ({@link #finalStates}, {@link #statesAt}); the caches of its own layers
+     * ({@code rnn().statesAt}, {@code hiddenGradNorms}) are those of its last float64 pass. Returns this model.
      */
     public LanguageModel precision(Precision precision) {
         float32 = precision == Precision.FLOAT32 ? new Float32Twin(this) : null;
@@ -180,6 +182,16 @@ public final class LanguageModel implements Trainable {
         }
         // float64 only: end
         return rnn.finalStates();
+    }
+
+    /** The states of all layers after step t of the last forward pass (copies). */
+    public List<State> statesAt(int t) {
+        // float64 only: begin
+        if (float32 != null) {
+            return float32.statesAt(t);
+        }
+        // float64 only: end
+        return rnn.statesAt(t);
     }
 
     /** The mean loss over a whole token stream without training (no dropout), carrying the state across chunks. */

@@ -201,6 +201,28 @@ class Float32TrainingTest {
         }
     }
 
+    /** TBPTT(4, 8) carries the state from inside a window (statesAt): in float32 it must be the twin's, not a stale one. */
+    @Test
+    void truncatedBpttInFloat32FollowsFloat64() {
+        double[][] losses = new double[2][];
+        for (Precision precision : Precision.values()) {
+            LanguageModel lm = LanguageModel.of(Cell.LSTM, 10, 5, 8, 2, new Rng(51)).precision(precision);
+            Optimizer sgd = new Optimizer.Sgd(lm.parameters(), 0.1);
+            List<Double> seen = new ArrayList<>();
+            rnnkit.train.Bptt.truncated(lm, tokens(40, 3, 10, new Rng(52)), tokens(40, 3, 10, new Rng(53)), 4, 8, null, loss -> {
+                seen.add(loss);
+                sgd.step();
+            });
+            losses[precision.ordinal()] = seen.stream().mapToDouble(Double::doubleValue).toArray();
+            List<rnnkit.layers.State> s = lm.statesAt(2);
+            assertEquals(2, s.size(), "one state per layer");
+        }
+        assertEquals(losses[0].length, losses[1].length);
+        for (int k = 0; k < losses[0].length; k++) {
+            assertEquals(losses[0][k], losses[1][k], 1e-5 * losses[0][k], "window " + k);
+        }
+    }
+
     @Test
     void gradientsAccumulateAcrossBackwardPassesAsInFloat64() {
         LanguageModel lm = LanguageModel.of(Cell.GRU, 8, 4, 5, 1, new Rng(31)).precision(Precision.FLOAT32);
