@@ -223,6 +223,27 @@ class Float32TrainingTest {
         }
     }
 
+    /** Dropout configured after precision(FLOAT32), and eval mode set before it, reach the twin. */
+    @Test
+    void settingsMadeAfterChoosingFloat32ReachTheTwin() {
+        double[] losses = new double[2];
+        for (Precision precision : Precision.values()) {
+            LanguageModel lm = LanguageModel.of(Cell.GRU, 10, 5, 8, 1, new Rng(61)).precision(precision);
+            lm.dropout(0.5, false, new Rng(62));
+            losses[precision.ordinal()] = lm.forward(tokens(6, 3, 10, new Rng(63)), tokens(6, 3, 10, new Rng(64)), null, null);
+        }
+        assertEquals(losses[0], losses[1], 1e-6 * losses[0], "the same dropout masks in both precisions");
+        LanguageModel plain = LanguageModel.of(Cell.GRU, 10, 5, 8, 1, new Rng(61));
+        double noDropout = plain.forward(tokens(6, 3, 10, new Rng(63)), tokens(6, 3, 10, new Rng(64)), null, null);
+        assertNotEquals(noDropout, losses[1], 1e-3, "dropout is on in the float32 twin");
+
+        LanguageModel evaluating = LanguageModel.of(Cell.GRU, 10, 5, 8, 1, new Rng(61)).dropout(0.5, false, new Rng(62));
+        evaluating.train(false);
+        evaluating.precision(Precision.FLOAT32);
+        double inEval = evaluating.forward(tokens(6, 3, 10, new Rng(63)), tokens(6, 3, 10, new Rng(64)), null, null);
+        assertEquals(noDropout, inEval, 1e-6 * noDropout, "a twin made in eval mode starts in eval mode (no dropout)");
+    }
+
     @Test
     void gradientsAccumulateAcrossBackwardPassesAsInFloat64() {
         LanguageModel lm = LanguageModel.of(Cell.GRU, 8, 4, 5, 1, new Rng(31)).precision(Precision.FLOAT32);
