@@ -26,8 +26,10 @@ final class Float32Twin {
     private final rnnkit.f32.models.LanguageModel twin;
     private final List<Parameter> master;
     private final List<rnnkit.f32.core.Parameter> copies;
+    private final List<Object> settings;
 
-    Float32Twin(LanguageModel lm) {
+    Float32Twin(LanguageModel lm, boolean training) {
+        settings = settings(lm);
         Rng unused = new Rng(0);                 // the twin's own initial weights are replaced by the master's
         Stacked stack = lm.rnn();
         List<rnnkit.f32.layers.Recurrent> layers = new ArrayList<>();
@@ -51,6 +53,7 @@ final class Float32Twin {
             Dropout d = lm.inputDropout;
             twin.dropout((float) d.p(), d.oneMaskPerSequence(), d.rng());
         }
+        twin.train(training);
         master = lm.parameters();
         copies = twin.parameters();
         for (int k = 0; k < master.size(); k++) {   // a twin that is not an exact mirror must not train silently
@@ -67,35 +70,72 @@ final class Float32Twin {
     private static rnnkit.f32.layers.Recurrent layer(Recurrent layer, Rng unused) {
         int D = layer.inputSize();
         int H = layer.hiddenSize();
+        RecurrentDropout d = recurrentDropoutOf(layer);
         if (layer instanceof Rnn r) {
             rnnkit.f32.layers.Rnn t = new rnnkit.f32.layers.Rnn(D, H,
                     rnnkit.f32.core.Activation.valueOf(r.activation().name()), unused).leakRate((float) r.leakRate());
-            return withDropout(t, t::recurrentDropout, r.recurrentDropout(), r.recurrentDropoutOneMask(), r.recurrentDropoutRng());
+            return withDropout(t, t::recurrentDropout, d);
         }
         if (layer instanceof Lstm l) {
             rnnkit.f32.layers.Lstm t = new rnnkit.f32.layers.Lstm(D, H,
                     rnnkit.f32.layers.Lstm.Variant.valueOf(l.variant().name()), unused);
-            return withDropout(t, t::recurrentDropout, l.recurrentDropout(), l.recurrentDropoutOneMask(), l.recurrentDropoutRng());
+            return withDropout(t, t::recurrentDropout, d);
+        }
+        rnnkit.f32.layers.Gru t = new rnnkit.f32.layers.Gru(D, H,
+                rnnkit.f32.layers.Gru.Variant.valueOf(((Gru) layer).variant().name()), unused);
+        return withDropout(t, t::recurrentDropout, d);
+    }
+
+    /** A layer's recurrent dropout (rng null: none). */
+    private record RecurrentDropout(double p, boolean oneMaskPerSequence, Rng rng) {
+    }
+
+    private static RecurrentDropout recurrentDropoutOf(Recurrent layer) {
+        if (layer instanceof Rnn r) {
+            return new RecurrentDropout(r.recurrentDropout(), r.recurrentDropoutOneMask(), r.recurrentDropoutRng());
+        }
+        if (layer instanceof Lstm l) {
+            return new RecurrentDropout(l.recurrentDropout(), l.recurrentDropoutOneMask(), l.recurrentDropoutRng());
         }
         if (layer instanceof Gru g) {
-            rnnkit.f32.layers.Gru t = new rnnkit.f32.layers.Gru(D, H,
-                    rnnkit.f32.layers.Gru.Variant.valueOf(g.variant().name()), unused);
-            return withDropout(t, t::recurrentDropout, g.recurrentDropout(), g.recurrentDropoutOneMask(), g.recurrentDropoutRng());
+            return new RecurrentDropout(g.recurrentDropout(), g.recurrentDropoutOneMask(), g.recurrentDropoutRng());
         }
         throw new UnsupportedOperationException("float32 training runs stacks of Rnn, Lstm and Gru layers; this model has a "
                 + layer.getClass().getSimpleName() + ": train it in Precision.FLOAT64");
     }
 
+    /**
+     * What the twin copies from the model besides its weights: every dropout (its generator included) and every
+     * leak rate. The model compares them before each forward pass and builds a new twin when one has changed, so
+     * that dropout set after {@code precision(FLOAT32)} is not lost.
+     */
+    static List<Object> settings(LanguageModel lm) {
+        List<Object> s = new ArrayList<>();
+        Stacked stack = lm.rnn();
+        for (int l = 0; l < stack.depth(); l++) {
+            Recurrent layer = stack.layer(l);
+            s.add(recurrentDropoutOf(layer));
+            s.add(layer instanceof Rnn r ? r.leakRate() : null);
+            s.add(stack.dropoutAfter(l));                  // Dropouts are immutable: the same object, the same dropout
+        }
+        s.add(lm.inputDropout);
+        return s;
+    }
+
+    /** Whether the model's settings are still the ones this twin was built with. */
+    boolean mirrors(LanguageModel lm) {
+        return settings.equals(settings(lm));
+    }
+
     /** How a twin layer takes its recurrent dropout (the float32 layers' {@code recurrentDropout}). */
-    private interface RecurrentDropout {
+    private interface DropoutSetter {
         void set(float p, boolean oneMaskPerSequence, Rng rng);
     }
 
-    /** The twin with the master layer's recurrent dropout, if it has one (rng null: none). */
-    private static rnnkit.f32.layers.Recurrent withDropout(rnnkit.f32.layers.Recurrent twin, RecurrentDropout set, double p,
-                                                           boolean oneMaskPerSequence, Rng rng) {
-        if (rng != null) {
-            set.set((float) p, oneMaskPerSequence, rng);
+    /** The twin with the master layer's recurrent dropout, if it has one. */
+    private static rnnkit.f32.layers.Recurrent withDropout(rnnkit.f32.layers.Recurrent twin, DropoutSetter set, RecurrentDropout d) {
+        if (d.rng() != null) {
+            set.set((float) d.p(), d.oneMaskPerSequence(), d.rng());
         }
         return twin;
     }
@@ -130,8 +170,16 @@ final class Float32Twin {
     }
 
     List<State> finalStates() {
+        return widened(twin.finalStates());
+    }
+
+    List<State> statesAt(int t) {
+        return widened(twin.statesAt(t));
+    }
+
+    private static List<State> widened(List<rnnkit.f32.layers.State> states) {
         List<State> out = new ArrayList<>();
-        for (rnnkit.f32.layers.State s : twin.finalStates()) {
+        for (rnnkit.f32.layers.State s : states) {
             out.add(new State(widened(s.h), s.c == null ? null : widened(s.c)));
         }
         return out;

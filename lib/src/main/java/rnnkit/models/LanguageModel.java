@@ -35,6 +35,8 @@ public final class LanguageModel implements Trainable {
     // float64 only: begin
     /** The float32 twin that forward and backward passes run through, or null (float64): {@link #precision(Precision)}. */
     private Float32Twin float32;
+    /** The mode of the last {@link #train(boolean)}, which a new twin starts in. */
+    private boolean training = true;
     // float64 only: end
 
     // the cache of the last forward pass
@@ -88,6 +90,7 @@ public final class LanguageModel implements Trainable {
             outputDropout.train(training);
         }
         // float64 only: begin
+        this.training = training;
         if (float32 != null) {
             float32.train(training);
         }
@@ -100,11 +103,13 @@ public final class LanguageModel implements Trainable {
      * about twice as fast. In FLOAT32 a float32 twin of this model (the same layers, generated from this code into
      * {@code rnnkit.f32}) does the arithmetic: each forward pass rounds this model's weights into it, each backward
      * pass adds its gradients to this model's. The parameters stay in float64 (the "master weights" of
-     * mixed-precision training), so optimizers, clipping, model files and sampling are unchanged. Call it after
-     * configuring dropout (the twin draws its masks from the same generators). Returns this model.
+     * mixed-precision training), so optimizers, clipping, model files and sampling are unchanged. Call it before or
+     * after configuring dropout (the twin draws its masks from the same generators, and is made anew when a dropout or
+     * a leak rate changes). In FLOAT32 the states of the last pass come from this model ({@link #finalStates}, {@link #statesAt}); the caches of its own layers
+     * ({@code rnn().statesAt}, {@code hiddenGradNorms}) are those of its last float64 pass. Returns this model.
      */
     public LanguageModel precision(Precision precision) {
-        float32 = precision == Precision.FLOAT32 ? new Float32Twin(this) : null;
+        float32 = precision == Precision.FLOAT32 ? new Float32Twin(this, training) : null;
         return this;
     }
 
@@ -135,6 +140,9 @@ public final class LanguageModel implements Trainable {
     public double forward(int[][] inputs, int[][] targets, List<State> initial, DMatrixRMaj mask) {
         // float64 only: begin
         if (float32 != null) {
+            if (!float32.mirrors(this)) {                  // dropout or a leak rate set after precision(FLOAT32)
+                float32 = new Float32Twin(this, training);
+            }
             return float32.forward(inputs, targets, initial, mask);
         }
         // float64 only: end
@@ -180,6 +188,16 @@ public final class LanguageModel implements Trainable {
         }
         // float64 only: end
         return rnn.finalStates();
+    }
+
+    /** The states of all layers after step t of the last forward pass (copies). */
+    public List<State> statesAt(int t) {
+        // float64 only: begin
+        if (float32 != null) {
+            return float32.statesAt(t);
+        }
+        // float64 only: end
+        return rnn.statesAt(t);
     }
 
     /** The mean loss over a whole token stream without training (no dropout), carrying the state across chunks. */

@@ -57,7 +57,7 @@ public final class Bptt {
             last = model.finalStates();
             int nextFrom = Math.max(0, Math.min(end + k1, N) - k2);
             if (nextFrom > from) {              // this forward pass computed the state there
-                windowState = model.rnn().statesAt(nextFrom - from - 1);
+                windowState = model.statesAt(nextFrom - from - 1);
             }
             done = end;
         }

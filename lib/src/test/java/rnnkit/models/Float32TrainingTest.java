@@ -201,6 +201,49 @@ class Float32TrainingTest {
         }
     }
 
+    /** TBPTT(4, 8) carries the state from inside a window (statesAt): in float32 it must be the twin's, not a stale one. */
+    @Test
+    void truncatedBpttInFloat32FollowsFloat64() {
+        double[][] losses = new double[2][];
+        for (Precision precision : Precision.values()) {
+            LanguageModel lm = LanguageModel.of(Cell.LSTM, 10, 5, 8, 2, new Rng(51)).precision(precision);
+            Optimizer sgd = new Optimizer.Sgd(lm.parameters(), 0.1);
+            List<Double> seen = new ArrayList<>();
+            rnnkit.train.Bptt.truncated(lm, tokens(40, 3, 10, new Rng(52)), tokens(40, 3, 10, new Rng(53)), 4, 8, null, loss -> {
+                seen.add(loss);
+                sgd.step();
+            });
+            losses[precision.ordinal()] = seen.stream().mapToDouble(Double::doubleValue).toArray();
+            List<rnnkit.layers.State> s = lm.statesAt(2);
+            assertEquals(2, s.size(), "one state per layer");
+        }
+        assertEquals(losses[0].length, losses[1].length);
+        for (int k = 0; k < losses[0].length; k++) {
+            assertEquals(losses[0][k], losses[1][k], 1e-5 * losses[0][k], "window " + k);
+        }
+    }
+
+    /** Dropout configured after precision(FLOAT32), and eval mode set before it, reach the twin. */
+    @Test
+    void settingsMadeAfterChoosingFloat32ReachTheTwin() {
+        double[] losses = new double[2];
+        for (Precision precision : Precision.values()) {
+            LanguageModel lm = LanguageModel.of(Cell.GRU, 10, 5, 8, 1, new Rng(61)).precision(precision);
+            lm.dropout(0.5, false, new Rng(62));
+            losses[precision.ordinal()] = lm.forward(tokens(6, 3, 10, new Rng(63)), tokens(6, 3, 10, new Rng(64)), null, null);
+        }
+        assertEquals(losses[0], losses[1], 1e-6 * losses[0], "the same dropout masks in both precisions");
+        LanguageModel plain = LanguageModel.of(Cell.GRU, 10, 5, 8, 1, new Rng(61));
+        double noDropout = plain.forward(tokens(6, 3, 10, new Rng(63)), tokens(6, 3, 10, new Rng(64)), null, null);
+        assertNotEquals(noDropout, losses[1], 1e-3, "dropout is on in the float32 twin");
+
+        LanguageModel evaluating = LanguageModel.of(Cell.GRU, 10, 5, 8, 1, new Rng(61)).dropout(0.5, false, new Rng(62));
+        evaluating.train(false);
+        evaluating.precision(Precision.FLOAT32);
+        double inEval = evaluating.forward(tokens(6, 3, 10, new Rng(63)), tokens(6, 3, 10, new Rng(64)), null, null);
+        assertEquals(noDropout, inEval, 1e-6 * noDropout, "a twin made in eval mode starts in eval mode (no dropout)");
+    }
+
     @Test
     void gradientsAccumulateAcrossBackwardPassesAsInFloat64() {
         LanguageModel lm = LanguageModel.of(Cell.GRU, 8, 4, 5, 1, new Rng(31)).precision(Precision.FLOAT32);
