@@ -69,31 +69,26 @@ final class VectorKernels {
 
     /** a[r, :] += row for each of the rows (n columns). */
     static void addRow(float[] a, float[] row, int rows, int n) {
-        int bound = S.loopBound(n);
         for (int r = 0; r < rows; r++) {
-            int off = r * n;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector.fromArray(S, a, off + j).add(FloatVector.fromArray(S, row, j)).intoArray(a, off + j);
-            }
-            for (; j < n; j++) {
-                a[off + j] += row[j];
-            }
+            addInto(row, 0, a, r * n, n);
         }
     }
 
     /** out[0, :] += the sums of the columns of a (rows x n). */
     static void addColumnSums(float[] a, float[] out, int rows, int n) {
-        int bound = S.loopBound(n);
         for (int r = 0; r < rows; r++) {
-            int off = r * n;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector.fromArray(S, out, j).add(FloatVector.fromArray(S, a, off + j)).intoArray(out, j);
-            }
-            for (; j < n; j++) {
-                out[j] += a[off + j];
-            }
+            addInto(a, r * n, out, 0, n);
+        }
+    }
+
+    /** y[yOff + j] += x[xOff + j] for j in [0, n). */
+    private static void addInto(float[] x, int xOff, float[] y, int yOff, int n) {
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += S.length()) {
+            FloatVector.fromArray(S, y, yOff + j).add(FloatVector.fromArray(S, x, xOff + j)).intoArray(y, yOff + j);
+        }
+        for (; j < n; j++) {
+            y[yOff + j] += x[xOff + j];
         }
     }
 }
