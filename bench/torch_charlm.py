@@ -27,6 +27,8 @@ p.add_argument("--dtype", choices=["float64", "float32"], default="float64")
 p.add_argument("--steps", type=int, default=5)
 p.add_argument("--warmup", type=int, default=2)
 p.add_argument("--repeats", type=int, default=1)
+p.add_argument("--warmup-seconds", type=float, default=0)
+p.add_argument("--min-seconds", type=float, default=0)
 a = p.parse_args()
 
 torch.set_num_threads(a.threads)
@@ -75,12 +77,17 @@ def step():
     adam.step()
 
 
-for _ in range(a.warmup):
+# at least --warmup steps and --warmup-seconds, then at least --steps steps and --min-seconds per timing
+# (CharLmBench times the kit's side the same way)
+start, w = time.perf_counter(), 0
+while w < a.warmup or time.perf_counter() - start < a.warmup_seconds:
     step()
+    w += 1
 rates = []
 for _ in range(a.repeats):
-    t0 = time.perf_counter()
-    for _ in range(a.steps):
+    t0, s = time.perf_counter(), 0
+    while s < a.steps or time.perf_counter() - t0 < a.min_seconds:
         step()
-    rates.append(a.steps * B * T / (time.perf_counter() - t0))
+        s += 1
+    rates.append(s * B * T / (time.perf_counter() - t0))
 print(f"tokens_per_s {statistics.median(rates):.1f}")

@@ -43,6 +43,9 @@ public final class CharLmBench {
     static final int B = 32;
     static final int T = 64;
     static final int E = 64;
+    /** The least time each side warms up, and the least time it is timed, per round (both sides alike). */
+    static final double WARMUP_SECONDS = 2;
+    static final double MEASURE_SECONDS = 1;
 
     private CharLmBench() {
     }
@@ -108,7 +111,8 @@ public final class CharLmBench {
                                 torch[side][r] = versions[side] == null ? Double.NaN : child(List.of(pythons[side],
                                         home.resolve("bench/torch_charlm.py").toString(), "--model", model, "--hidden", String.valueOf(H),
                                         "--threads", String.valueOf(n), "--dtype", dtype, "--steps", String.valueOf(steps),
-                                        "--warmup", String.valueOf(warmup)), n, home, "tokens_per_s ", side == 1);
+                                        "--warmup", String.valueOf(warmup), "--warmup-seconds", String.valueOf(WARMUP_SECONDS),
+                                        "--min-seconds", String.valueOf(MEASURE_SECONDS)), n, home, "tokens_per_s ", side == 1);
                             }
                         }
                         double k = median(kit);
@@ -209,20 +213,27 @@ public final class CharLmBench {
         return t;
     }
 
-    /** The kit's tokens per second over {@code steps} training steps after {@code warmup} others, in this JVM. */
+    /**
+     * The kit's tokens per second, in this JVM: after at least {@code warmup} steps and {@link #WARMUP_SECONDS} (the
+     * JIT compiles the hot loops during the first second or two; a training run lasts far longer), the rate over at
+     * least {@code steps} steps and {@link #MEASURE_SECONDS}. torch_charlm.py times its side the same way.
+     */
     static double kit(String model, int H, int steps, int warmup, Precision precision) {
         LanguageModel lm = LanguageModel.of(Cell.valueOf(model.toUpperCase(Locale.ROOT)), V, E, H, 1, new Rng(1)).precision(precision);
         Optimizer adam = new Optimizer.Adam(lm.parameters(), 2e-3);
         int[][] x = tokens(new Rng(2));
         int[][] y = tokens(new Rng(3));
-        for (int w = 0; w < warmup; w++) {
+        long start = System.nanoTime();
+        for (int w = 0; w < warmup || System.nanoTime() - start < WARMUP_SECONDS * 1e9; w++) {
             step(lm, adam, x, y);
         }
         long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
+        int s = 0;
+        while (s < steps || System.nanoTime() - t0 < MEASURE_SECONDS * 1e9) {
             step(lm, adam, x, y);
+            s++;
         }
-        return steps * (double) (B * T) / ((System.nanoTime() - t0) / 1e9);
+        return s * (double) (B * T) / ((System.nanoTime() - t0) / 1e9);
     }
 
     /**

@@ -101,7 +101,8 @@ public final class Gru extends RecurrentLayer {
     @Override
     void forwardStep(int t, DMatrixRMaj a) {
         if (variant == Variant.PYTORCH) {
-            cellPyTorch(a, hIn(t), h[t], Wh.value, bh.value, ah, hidden[t], h[t + 1]);
+            recurrentProduct(t, ah);                                       // h_{t-1} W_h, all three blocks
+            cellPyTorch(a, ah, h[t], bh.value, hidden[t], h[t + 1]);
         } else {
             cellCho(a, hIn(t), h[t], whRZ, whN, bh.value, ah, hidden[t], h[t + 1]);
         }
@@ -112,21 +113,17 @@ public final class Gru extends RecurrentLayer {
      * The PyTorch-form cell, one step for a batch: the reset gate scales the hidden product h_{t-1} W_hn + b_hn.
      *
      * @param a      x_t W_x + b_x (B&times;3H). Modified: on exit the gates r, z, n, which backward needs.
-     * @param hIn    h_{t-1} as the hidden product sees it (with recurrent dropout, if any). Not modified.
+     * @param ah     the hidden product h_{t-1} W_h (B&times;3H; h_{t-1} with recurrent dropout, if any). Modified: + b_h.
      * @param hPrev  h_{t-1} itself, which z mixes in. Not modified.
-     * @param Wh     the hidden weights (H&times;3H). Not modified.
      * @param bh     the hidden-side bias b_h (1&times;3H). Not modified.
-     * @param ah     a workspace (reshaped to B&times;3H). Modified.
      * @param hidden where h_{t-1} W_hn + b_hn is written, for backward (B&times;H). Modified.
      * @param h      where h_t is written (B&times;H). Modified.
      */
-    static void cellPyTorch(DMatrixRMaj a, DMatrixRMaj hIn, DMatrixRMaj hPrev, DMatrixRMaj Wh, DMatrixRMaj bh,
-                            DMatrixRMaj ah, DMatrixRMaj hidden, DMatrixRMaj h) {
+    static void cellPyTorch(DMatrixRMaj a, DMatrixRMaj ah, DMatrixRMaj hPrev, DMatrixRMaj bh, DMatrixRMaj hidden,
+                            DMatrixRMaj h) {
         int batch = h.numRows;
         int H = h.numCols;
-        Ops.shape(ah, batch, 3 * H);
-        Gemm.mult(hIn, Wh, ah);                          // h_{t-1} W_h + b_h, all three blocks
-        Ops.addRow(ah, bh);
+        Ops.addRow(ah, bh);                              // h_{t-1} W_h + b_h, all three blocks
         for (int r = 0; r < batch; r++) {
             int row = r * 3 * H;
             for (int j = 0; j < 2 * H; j++) {
@@ -199,7 +196,6 @@ public final class Gru extends RecurrentLayer {
         Ops.shape(dah, B, 3 * H);
         if (variant == Variant.PYTORCH) {
             cellBackwardPyTorch(dh, gates[t], hidden[t], h[t], da, dah, dhPrev);
-            Ops.addColumnSums(dah, bh.grad);
             backThroughWh(t, dah, dhPrev);                                 // dW_h += h_{t-1}^T dah, and on to h_{t-1}
         } else {
             backwardCho(t, dh, da, dhPrev);
@@ -304,6 +300,9 @@ public final class Gru extends RecurrentLayer {
 
     @Override
     void endBackward() {
+        if (variant == Variant.PYTORCH) {
+            Ops.addColumnSums(dAhs(), bh.grad);                            // db_h += sum_t dah_t
+        }
         if (variant == Variant.CHO) {
             Ops.addBlock(dWhRZ, 0, 0, Wh.grad, 0, 0, H, 2 * H);
             Ops.addBlock(dWhN, 0, 0, Wh.grad, 0, 2 * H, H, H);
@@ -319,7 +318,8 @@ public final class Gru extends RecurrentLayer {
         DMatrixRMaj work = new DMatrixRMaj(1, 1);
         DMatrixRMaj hidden = new DMatrixRMaj(batch, H);
         if (variant == Variant.PYTORCH) {
-            cellPyTorch(a, state.h, state.h, Wh.value, bh.value, work, hidden, next);
+            Gemm.mult(state.h, Wh.value, work);
+            cellPyTorch(a, work, state.h, bh.value, hidden, next);
         } else {
             DMatrixRMaj rz = new DMatrixRMaj(1, 1);
             DMatrixRMaj n = new DMatrixRMaj(1, 1);
@@ -345,7 +345,7 @@ public final class Gru extends RecurrentLayer {
         Ops.addRow(a, bx);                                          // + b_x
         DMatrixRMaj hn = new DMatrixRMaj(batch, H);
         DMatrixRMaj h = new DMatrixRMaj(batch, H);
-        cellPyTorch(a, hPrev, hPrev, Wh, bh, new DMatrixRMaj(batch, 3 * H), hn, h);
+        cellPyTorch(a, CommonOps_DDRM.mult(hPrev, Wh, null), hPrev, bh, hn, h);   // h_{t-1} W_h
         return new StepResult(h, a, hn);
     }
 

@@ -224,10 +224,10 @@ public final class Lstm extends RecurrentLayer {
     @Override
     void forwardStep(int t, DMatrixRMaj a) {
         DMatrixRMaj[] c = state(CELL);
+        addRecurrentProduct(t, a);                                   // a = x_t W_x + b + h_{t-1} W_h
         if (variantCell == null) {
-            cell(a, hIn(t), c[t], Wh.value, c[t + 1], tanhC[t], h[t + 1]);
+            cell(a, c[t], c[t + 1], tanhC[t], h[t + 1]);
         } else {
-            Gemm.multAdd(hIn(t), Wh.value, a);                       // a = x_t W_x + b + h_{t-1} W_h
             if (Wgg != null) {
                 addGateRecurrence(t, a);                              // FGR: + [i f o]_{t-1} W_gg
             }
@@ -265,19 +265,16 @@ public final class Lstm extends RecurrentLayer {
     }
 
     /**
-     * The standard cell, one step for a batch.
+     * The standard cell, one step for a batch, from its pre-activations.
      *
-     * @param a     x_t W_x + b (B&times;4H). Modified: on exit the activated gates i, f, g, o, which backward needs.
-     * @param hPrev h_{t-1} as the recurrent product sees it (B&times;H). Not modified.
+     * @param a     x_t W_x + b + h_{t-1} W_h (B&times;4H). Modified: on exit the activated gates i, f, g, o, which
+     *              backward needs.
      * @param cPrev c_{t-1} (B&times;H). Not modified.
-     * @param Wh    the recurrent weights (H&times;4H). Not modified.
      * @param c     where c_t is written (B&times;H). Modified.
      * @param tanhC where tanh(c_t) is written (B&times;H). Modified.
      * @param h     where h_t is written (B&times;H). Modified.
      */
-    static void cell(DMatrixRMaj a, DMatrixRMaj hPrev, DMatrixRMaj cPrev, DMatrixRMaj Wh, DMatrixRMaj c,
-                     DMatrixRMaj tanhC, DMatrixRMaj h) {
-        Gemm.multAdd(hPrev, Wh, a);                                  // a = x_t W_x + b + h_{t-1} W_h
+    static void cell(DMatrixRMaj a, DMatrixRMaj cPrev, DMatrixRMaj c, DMatrixRMaj tanhC, DMatrixRMaj h) {
         int H = h.numCols;
         for (int r = 0; r < h.numRows; r++) {
             int row = r * 4 * H;
@@ -363,10 +360,10 @@ public final class Lstm extends RecurrentLayer {
         Ops.addRow(a, b.value);
         State next = State.zeros(batch, H, true);
         DMatrixRMaj tanhC = new DMatrixRMaj(batch, H);
+        Gemm.multAdd(state.h, Wh.value, a);                         // + h_{t-1} W_h
         if (variantCell == null) {
-            cell(a, state.h, state.c, Wh.value, next.c, tanhC, next.h);
+            cell(a, state.c, next.c, tanhC, next.h);
         } else {
-            Gemm.multAdd(state.h, Wh.value, a);
             variantCell.forward(a, state.c, next.c, tanhC, next.h);
         }
         return next;
@@ -386,7 +383,8 @@ public final class Lstm extends RecurrentLayer {
         DMatrixRMaj c = new DMatrixRMaj(batch, H);
         DMatrixRMaj tanhC = new DMatrixRMaj(batch, H);
         DMatrixRMaj h = new DMatrixRMaj(batch, H);
-        cell(a, hPrev, cPrev, Wh, c, tanhC, h);
+        Gemm.multAdd(hPrev, Wh, a);                                 // + h_{t-1} W_h
+        cell(a, cPrev, c, tanhC, h);
         return new StepResult(h, c, a, tanhC);
     }
 

@@ -67,6 +67,18 @@ abstract class RecurrentLayer implements Recurrent {
     private final DMatrixRMaj dhIn = new DMatrixRMaj(1, 1);
     /** W_h transposed, made once per backward pass: a plain product is faster than a transposed one (bench/README.md). */
     private final DMatrixRMaj WhT = new DMatrixRMaj(1, 1);
+    // The float32 twin packs W_h (forward) and W_h^T (backward) once per pass for its own product kernel, which the
+    // T per-step products then share (rnnkit.f32.core.PackedWeights; bench/README.md has the measurements).
+    //f32: private final rnnkit.f32.core.PackedWeights packedWh = new rnnkit.f32.core.PackedWeights();
+    //f32: private final rnnkit.f32.core.PackedWeights packedWhT = new rnnkit.f32.core.PackedWeights();
+    /**
+     * dW_h = sum_t h_{t-1}^T dah_t as one product after the backward loop, like dW_x: the inputs of the recurrent
+     * products (hIn of every step) and their gradients (dah of every step) stacked, (T&middot;B)&times;H and
+     * (T&middot;B)&times;GH. One product with T&middot;B terms per entry instead of T products of B terms each.
+     */
+    private final DMatrixRMaj hIns = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj dAhs = new DMatrixRMaj(1, 1);
+    private boolean dAhsFilled;
     /** During backward: dState[k] = dL/d(part k after step t), dStatePrev[k] = dL/d(part k before it). */
     private DMatrixRMaj[] dState;
     private DMatrixRMaj[] dStatePrev;
@@ -182,7 +194,9 @@ abstract class RecurrentLayer implements Recurrent {
     void beginBackward() {
     }
 
-    /** Called after the backward loop, before the input-side gradients (the Cho GRU folds its blocks in here). */
+    /**
+     * Called after the backward loop and dW_h, before the input-side gradients (the Cho GRU folds its blocks in here).
+     */
     void endBackward() {
     }
 
@@ -228,15 +242,40 @@ abstract class RecurrentLayer implements Recurrent {
         return hIn[t];
     }
 
+    /** a += hIn(t) W_h: the recurrent product of step t, added to the pre-activations {@code a}. */
+    void addRecurrentProduct(int t, DMatrixRMaj a) {
+        // float64 only: begin
+        Gemm.multAdd(hIn(t), Wh.value, a);
+        // float64 only: end
+        //f32: packedWh.multAdd(hIn(t), a);
+    }
+
+    /** out = hIn(t) W_h (reshaped to B&times;GH): the recurrent product of step t on its own (the GRU's). */
+    void recurrentProduct(int t, DMatrixRMaj out) {
+        // float64 only: begin
+        Gemm.mult(hIn(t), Wh.value, out);
+        // float64 only: end
+        //f32: packedWh.mult(hIn(t), out);
+    }
+
     /**
      * Back through the recurrent product {@code hIn(t) W_h} whose gradient is {@code dah} (read):
-     * {@code dW_h += h_{t-1}^T dah}, and {@code dhPrev += dah W_h^T} (written), taken through the dropout mask.
+     * {@code dW_h += h_{t-1}^T dah} (after the backward loop, for all steps at once), and {@code dhPrev += dah W_h^T}
+     * (written), taken through the dropout mask.
      */
     void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
-        Gemm.multAddTransA(hIn(t), dah, Wh.grad);
-        Ops.shape(dhIn, B, H);
+        Ops.copyBlock(dah, 0, 0, dAhs, t * B, 0, B, G * H);      // dW_h += h_{t-1}^T dah after the loop
+        dAhsFilled = true;
+        // float64 only: begin
         Gemm.mult(dah, WhT, dhIn);                              // dah W_h^T
+        // float64 only: end
+        //f32: packedWhT.mult(dah, dhIn);
         addThroughMask(t, dhIn, dhPrev);
+    }
+
+    /** After the backward loop: the dah that {@link #backThroughWh} received, every step stacked ((T&middot;B)&times;GH). */
+    DMatrixRMaj dAhs() {
+        return dAhs;
     }
 
     /** dhPrev += dL/d(hIn(t)) taken back through the dropout mask to h_{t-1}. */
@@ -277,6 +316,7 @@ abstract class RecurrentLayer implements Recurrent {
         Ops.shape(proj, T * B, G * H);
         Gemm.mult(xs, Wx.value, proj);                          // x_t W_x for all t at once
         Ops.addRow(proj, b.value);                              // + b
+        //f32: packedWh.pack(Wh.value);
         Ops.shape(a, B, G * H);
         boolean dropout = training && stateDropout > 0;
         for (int t = 0; t < T; t++) {
@@ -355,6 +395,12 @@ abstract class RecurrentLayer implements Recurrent {
             dState = dStatePrev;
             dStatePrev = swap;
         }
+        if (dAhsFilled) {
+            for (int t = 0; t < T; t++) {
+                Ops.copyBlock(hIn[t], 0, 0, hIns, t * B, 0, B, H);
+            }
+            Gemm.multAddTransA(hIns, dAhs, Wh.grad);            // dW_h += sum_t h_{t-1}^T dah_t
+        }
         endBackward();
         Gemm.multAddTransA(xs, dProj, Wx.grad);                 // dW_x += sum_t x_t^T da_t
         Ops.addColumnSums(dProj, b.grad);                       // db += sum_t da_t
@@ -382,7 +428,13 @@ abstract class RecurrentLayer implements Recurrent {
         if (gradNorms.length != T) {
             gradNorms = new double[T];
         }
+        // float64 only: begin
         CommonOps_DDRM.transpose(Wh.value, WhT);
+        // float64 only: end
+        //f32: packedWhT.packTransposed(Wh.value);
+        Ops.shape(hIns, T * B, H);
+        Ops.shape(dAhs, T * B, G * H);
+        dAhsFilled = false;
         beginBackward();
     }
 

@@ -94,11 +94,12 @@ public final class Rnn extends RecurrentLayer {
 
     @Override
     void forwardStep(int t, DMatrixRMaj a) {
+        addRecurrentProduct(t, a);                              // a_t = x_t W_xh + b_h + h_{t-1} W_hh
         if (leak == 1) {
-            cell(a, hIn(t), Wh.value, f, h[t + 1]);
+            f.apply(a.data, h[t + 1].data, 0, a.getNumElements());  // h_t = f(a_t)
             return;
         }
-        cell(a, hIn(t), Wh.value, f, u[t]);                     // u_t = f(a_t)
+        f.apply(a.data, u[t].data, 0, a.getNumElements());     // u_t = f(a_t)
         leakyMix(h[t], u[t], leak, h[t + 1]);                   // h_t = (1 - α) h_{t-1} + α u_t
     }
 

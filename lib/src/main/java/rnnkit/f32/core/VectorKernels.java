@@ -82,7 +82,7 @@ final class VectorKernels {
     }
 
     /** y[yOff + j] += x[xOff + j] for j in [0, n). */
-    private static void addInto(float[] x, int xOff, float[] y, int yOff, int n) {
+    static void addInto(float[] x, int xOff, float[] y, int yOff, int n) {
         int j = 0;
         for (int bound = S.loopBound(n); j < bound; j += S.length()) {
             FloatVector.fromArray(S, y, yOff + j).add(FloatVector.fromArray(S, x, xOff + j)).intoArray(y, yOff + j);

@@ -5,8 +5,9 @@ package rnnkit.f32.core;
  * JDK 17 that a JVM loads only when started with {@code --add-modules jdk.incubator.vector}): then
  * {@link Activation#apply(float[], float[], int, int)} sends whole ranges to {@link VectorKernels}, 16 floats at a
  * time with AVX-512 (measured 30 times faster than the scalar loop for the sigmoid), and otherwise runs its scalar
- * loop. Written by hand: this class and {@link VectorKernels} are the float32 twin's only code that is not
- * generated from the double-precision source (see lib/codegen/GenerateFloat32.java).
+ * loop. Written by hand: this class, {@link VectorKernels}, {@link PackedWeights} and {@link VectorGemm} are the
+ * float32 twin's only code that is not generated from the double-precision source (see
+ * lib/codegen/GenerateFloat32.java).
  * The system property {@code rnnkit.vector=false} turns it off.
  */
 public final class Vectorized {

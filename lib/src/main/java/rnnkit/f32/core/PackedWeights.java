@@ -1,0 +1,103 @@
+package rnnkit.f32.core;
+
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+
+/**
+ * A weight matrix made ready, once, for many products with it: the float32 twin's recurrent weights, which every time
+ * step of a pass multiplies (h_{t-1} W_h forward, dah W_h^T backward). A BLAS packs its operands into panels at every
+ * call; for a batch of 32 rows that packing is a large share of the product (bench/README.md). Here W is packed
+ * once per pass, in {@link VectorGemm}'s panels of 64 columns, and its kernel runs the products.
+ *
+ * <p>Without AVX-512 vectors (or without the Vector API, {@link Vectorized#ON}), this keeps W (or W^T) as a plain
+ * matrix and the products go to {@link Gemm}, the system's BLAS. Written by hand, like {@link Vectorized}: the
+ * double-precision layers use {@link Gemm} directly (see lib/codegen/GenerateFloat32.java).
+ */
+public final class PackedWeights {
+
+    /** Whether the packed kernel runs; otherwise {@link #plain} and {@link Gemm}. */
+    private static final boolean KERNEL = Vectorized.ON && VectorGemm.supported();
+
+    /** Whether products run on the packed kernel here (AVX-512 and the Vector API), rather than on {@link Gemm}. */
+    public static boolean usesKernel() {
+        return KERNEL;
+    }
+
+    private float[] panels = new float[0];
+    private final FMatrixRMaj plain = new FMatrixRMaj(1, 1);
+    private int rows;
+    private int cols;
+
+    /** Packs W (K&times;N) for products A W. */
+    public void pack(FMatrixRMaj W) {
+        pack(W, false);
+    }
+
+    /** Packs W^T (N&times;K of W's K&times;N) for products A W^T. */
+    public void packTransposed(FMatrixRMaj W) {
+        pack(W, true);
+    }
+
+    private void pack(FMatrixRMaj W, boolean transposed) {
+        rows = transposed ? W.numCols : W.numRows;
+        cols = transposed ? W.numRows : W.numCols;
+        if (!KERNEL) {
+            if (transposed) {
+                CommonOps_FDRM.transpose(W, plain);
+            } else {
+                plain.setTo(W);
+            }
+            return;
+        }
+        int nr = VectorGemm.NR;
+        int size = (cols + nr - 1) / nr * nr * rows;
+        if (panels.length != size) {
+            panels = new float[size];
+        }
+        // panel p holds columns [p*NR, p*NR + NR) of the packed matrix, k by k; columns past cols stay 0
+        for (int c0 = 0; c0 < cols; c0 += nr) {
+            int width = Math.min(nr, cols - c0);
+            for (int k = 0; k < rows; k++) {
+                int o = c0 * rows + k * nr;
+                if (transposed) {                                   // row k of W^T is column k of W
+                    for (int j = 0; j < width; j++) {
+                        panels[o + j] = W.data[(c0 + j) * W.numCols + k];
+                    }
+                } else {
+                    System.arraycopy(W.data, k * cols + c0, panels, o, width);
+                }
+            }
+        }
+    }
+
+    /** C = A P, where P is the packed matrix (W or W^T); C is reshaped. */
+    public void mult(FMatrixRMaj A, FMatrixRMaj C) {
+        if (!KERNEL) {
+            Gemm.mult(A, plain, C);
+            return;
+        }
+        check(A);
+        C.reshape(A.numRows, cols);
+        VectorGemm.mult(A.data, A.numRows, rows, panels, cols, C.data, false);
+    }
+
+    /** C += A P, where P is the packed matrix (W or W^T). */
+    public void multAdd(FMatrixRMaj A, FMatrixRMaj C) {
+        if (!KERNEL) {
+            Gemm.multAdd(A, plain, C);
+            return;
+        }
+        check(A);
+        if (C.numRows != A.numRows || C.numCols != cols) {
+            throw new IllegalArgumentException("C is " + C.numRows + "x" + C.numCols + ", the product is " + A.numRows + "x" + cols);
+        }
+        VectorGemm.mult(A.data, A.numRows, rows, panels, cols, C.data, true);
+    }
+
+    private void check(FMatrixRMaj A) {
+        if (A.numCols != rows) {
+            throw new IllegalArgumentException("inner dimensions differ: A is " + A.numRows + "x" + A.numCols
+                    + ", the packed matrix is " + rows + "x" + cols);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package rnnkit.f32.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jdk.incubator.vector.FloatVector;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import rnnkit.core.Rng;
+
+/**
+ * The float32 twin's packed products against the same products summed in double, for shapes whose rows are not a
+ * multiple of the kernel's 6 and whose columns are not a multiple of its 64 (the edges the kernel pads and drops).
+ */
+class PackedWeightsTest {
+
+    static FMatrixRMaj random(int rows, int cols, Rng rng) {
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = (float) rng.gaussian();
+        }
+        return m;
+    }
+
+    /** C0 + A op(W) in double, and the bound of float rounding on each entry: K ulps of sum |a||w|. */
+    static void assertProduct(FMatrixRMaj expectedBase, FMatrixRMaj A, FMatrixRMaj W, boolean transposed, FMatrixRMaj C) {
+        int K = A.numCols;
+        int N = transposed ? W.numRows : W.numCols;
+        assertEquals(A.numRows, C.numRows, "rows of C");
+        assertEquals(N, C.numCols, "columns of C");
+        for (int i = 0; i < A.numRows; i++) {
+            for (int j = 0; j < N; j++) {
+                double sum = expectedBase == null ? 0 : expectedBase.get(i, j);
+                double size = Math.abs(sum);
+                for (int k = 0; k < K; k++) {
+                    double w = transposed ? W.get(j, k) : W.get(k, j);
+                    sum += (double) A.get(i, k) * w;
+                    size += Math.abs((double) A.get(i, k) * w);
+                }
+                double tolerance = (K + 1) * Math.ulp((float) size) + 1e-30;
+                double got = C.get(i, j);
+                if (Math.abs(got - sum) > tolerance) {
+                    throw new AssertionError("entry (" + i + ", " + j + "): " + got + " where the product is " + sum
+                            + " (tolerance " + tolerance + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theKernelRunsWhereTheCpuHasAvx512() {
+        assertTrue(Vectorized.ON, "the tests run with --add-modules jdk.incubator.vector (lib/pom.xml)");
+        assertEquals(FloatVector.SPECIES_PREFERRED.length() >= 16, PackedWeights.usesKernel(),
+                "the packed kernel is for 16-float vectors and must be used exactly when the CPU has them");
+    }
+
+    @ParameterizedTest(name = "A {0}x{1}, W {1}x{2}")
+    @CsvSource({"32,128,512", "1,1,1", "5,3,63", "6,64,64", "7,65,65", "13,130,200", "33,7,130", "2,256,16"})
+    void productsWithThePackedMatrixAndItsTransposeMatchTheDoubleSums(int M, int K, int N) {
+        Rng rng = new Rng(M * 1000 + K * 10 + N);
+        FMatrixRMaj A = random(M, K, rng);
+        FMatrixRMaj W = random(K, N, rng);
+        PackedWeights packed = new PackedWeights();
+        packed.pack(W);
+        FMatrixRMaj C = new FMatrixRMaj(1, 1);
+        packed.mult(A, C);                                       // C = A W
+        assertProduct(null, A, W, false, C);
+        FMatrixRMaj base = random(M, N, rng);
+        FMatrixRMaj acc = base.copy();
+        packed.multAdd(A, acc);                                  // acc += A W
+        assertProduct(base, A, W, false, acc);
+
+        FMatrixRMaj Wt = random(N, K, rng);                      // A Wt^T, packed from Wt as it is stored
+        packed.packTransposed(Wt);
+        packed.mult(A, C);
+        assertProduct(null, A, Wt, true, C);
+    }
+
+    @Test
+    void aProductWhoseInnerSizesDifferIsRefusedWithBothShapes() {
+        PackedWeights packed = new PackedWeights();
+        packed.pack(new FMatrixRMaj(4, 8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> packed.mult(new FMatrixRMaj(2, 5), new FMatrixRMaj(1, 1)));
+        assertTrue(e.getMessage().contains("2x5") && e.getMessage().contains("4x8"), e.getMessage());
+    }
+}
