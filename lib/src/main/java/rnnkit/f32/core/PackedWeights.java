@@ -24,6 +24,8 @@ public final class PackedWeights {
     }
 
     private float[] panels = new float[0];
+    /** The kernel's workspace, one 6&times;64 tile of the product. */
+    private final float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
     private final FMatrixRMaj plain = new FMatrixRMaj(1, 1);
     private int rows;
     private int cols;
@@ -78,7 +80,7 @@ public final class PackedWeights {
         }
         check(A);
         C.reshape(A.numRows, cols);
-        VectorGemm.mult(A.data, A.numRows, rows, panels, cols, C.data, false);
+        VectorGemm.mult(A.data, A.numRows, rows, panels, cols, C.data, false, tile);
     }
 
     /** C += A P, where P is the packed matrix (W or W^T). */
@@ -91,7 +93,7 @@ public final class PackedWeights {
         if (C.numRows != A.numRows || C.numCols != cols) {
             throw new IllegalArgumentException("C is " + C.numRows + "x" + C.numCols + ", the product is " + A.numRows + "x" + cols);
         }
-        VectorGemm.mult(A.data, A.numRows, rows, panels, cols, C.data, true);
+        VectorGemm.mult(A.data, A.numRows, rows, panels, cols, C.data, true, tile);
     }
 
     private void check(FMatrixRMaj A) {

@@ -30,9 +30,11 @@ final class VectorGemm {
         return FloatVector.SPECIES_PREFERRED.length() >= L;
     }
 
-    /** C (M&times;N) = A W, or += with {@code add}; A is M&times;K, W is packed in {@code panels}. */
-    static void mult(float[] a, int M, int K, float[] panels, int N, float[] c, boolean add) {
-        float[] tile = new float[MR * NR];
+    /**
+     * C (M&times;N) = A W, or += with {@code add}; A is M&times;K, W is packed in {@code panels}; {@code tile} is the
+     * caller's workspace of MR&times;NR floats (no allocation per product: the layers call this at every time step).
+     */
+    static void mult(float[] a, int M, int K, float[] panels, int N, float[] c, boolean add, float[] tile) {
         for (int c0 = 0; c0 < N; c0 += NR) {
             int panel = c0 * K;                                 // panel c0 / NR starts at (c0 / NR) * K * NR
             int width = Math.min(NR, N - c0);
