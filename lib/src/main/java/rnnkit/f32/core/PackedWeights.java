@@ -59,14 +59,17 @@ public final class PackedWeights {
         // panel p holds columns [p*NR, p*NR + NR) of the packed matrix, k by k; columns past cols stay 0
         for (int c0 = 0; c0 < cols; c0 += nr) {
             int width = Math.min(nr, cols - c0);
-            for (int k = 0; k < rows; k++) {
-                int o = c0 * rows + k * nr;
-                if (transposed) {                                   // row k of W^T is column k of W
-                    for (int j = 0; j < width; j++) {
-                        panels[o + j] = W.data[(c0 + j) * W.numCols + k];
+            int o = c0 * rows;
+            if (transposed) {                                       // column j of the panel is row c0 + j of W
+                for (int j = 0; j < width; j++) {
+                    int w = (c0 + j) * W.numCols;
+                    for (int k = 0; k < rows; k++) {
+                        panels[o + k * nr + j] = W.data[w + k];
                     }
-                } else {
-                    System.arraycopy(W.data, k * cols + c0, panels, o, width);
+                }
+            } else {
+                for (int k = 0; k < rows; k++) {
+                    System.arraycopy(W.data, k * cols + c0, panels, o + k * nr, width);
                 }
             }
         }

@@ -58,7 +58,7 @@ class PackedWeightsTest {
     }
 
     @ParameterizedTest(name = "A {0}x{1}, W {1}x{2}")
-    @CsvSource({"32,128,512", "1,1,1", "5,3,63", "6,64,64", "7,65,65", "13,130,200", "33,7,130", "2,256,16"})
+    @CsvSource({"32,128,512", "1,1,1", "5,3,63", "6,64,64", "7,65,65", "13,130,200", "33,7,130", "2,256,16", "8,16,128", "4,9,64"})
     void productsWithThePackedMatrixAndItsTransposeMatchTheDoubleSums(int M, int K, int N) {
         Rng rng = new Rng(M * 1000 + K * 10 + N);
         FMatrixRMaj A = random(M, K, rng);
@@ -77,6 +77,37 @@ class PackedWeightsTest {
         packed.packTransposed(Wt);
         packed.mult(A, C);
         assertProduct(null, A, Wt, true, C);
+    }
+
+    /**
+     * Every entry is the same chain of fused multiply-adds in k order, then added to C: whatever row of which block
+     * computes it (full blocks of 6, the 2-row tail, a block clamped past the last row, a panel narrower than 64),
+     * the result does not depend on the batch it came in. With the kernel only (Gemm's BLAS sums in its own order).
+     */
+    @ParameterizedTest(name = "A {0}x{1}, W {1}x{2}")
+    @CsvSource({"32,128,256", "8,40,64", "9,33,100", "1,5,70"})
+    void everyEntryIsTheFusedChainInKOrderWhicheverBlockComputesIt(int M, int K, int N) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PackedWeights.usesKernel(), "no AVX-512 here: Gemm runs the products");
+        Rng rng = new Rng(7 * M + K + N);
+        FMatrixRMaj A = random(M, K, rng);
+        FMatrixRMaj W = random(K, N, rng);
+        FMatrixRMaj base = random(M, N, rng);
+        PackedWeights packed = new PackedWeights();
+        packed.pack(W);
+        FMatrixRMaj C = new FMatrixRMaj(1, 1);
+        packed.mult(A, C);
+        FMatrixRMaj acc = base.copy();
+        packed.multAdd(A, acc);
+        for (int i = 0; i < M; i++) {
+            for (int j = 0; j < N; j++) {
+                float chain = 0;
+                for (int k = 0; k < K; k++) {
+                    chain = Math.fma(A.get(i, k), W.get(k, j), chain);
+                }
+                assertEquals(chain, C.get(i, j), 0f, "C = A W, entry (" + i + ", " + j + ")");
+                assertEquals(base.get(i, j) + chain, acc.get(i, j), 0f, "C += A W, entry (" + i + ", " + j + ")");
+            }
+        }
     }
 
     @Test
