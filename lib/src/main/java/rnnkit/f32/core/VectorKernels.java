@@ -1,17 +1,30 @@
 package rnnkit.f32.core;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The activations over a range of floats with the Vector API (loaded only when {@link Vectorized#ON}): the widest
- * vectors the CPU has, and the scalar function for the last few entries. exp and tanh are the JDK's vector
- * intrinsics (Intel's SVML on x86), within a few float ulps of the exact values (checked by VectorKernelsTest).
+ * vectors the CPU has, and the scalar function for the last few entries.
+ *
+ * <p>exp and tanh are computed here from additions, multiplications, fused multiply-adds and divisions only (Cephes'
+ * expf and tanhf, within a few float ulps of the exact values: VectorKernelsTest), not with the Vector API's EXP
+ * and TANH. Those run Intel's SVML once C2 has compiled the caller and the scalar Math functions lane by lane
+ * before: about 1 entry in 100 differed in its last bits between the two, so a training run's numbers depended on
+ * when the JIT compiled what (the same seed gave different losses from run to run). IEEE's basic operations give
+ * the same bits compiled or not.
  */
 final class VectorKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;                  // ln 2 = LN2_HI + LN2_LO, LN2_HI exact in 9 bits
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f;                      // 1.5 * 2^23: x + ROUND - ROUND rounds x to an integer
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND); // and x + ROUND's bits are ROUND's plus that integer
 
     private VectorKernels() {
     }
@@ -22,12 +35,12 @@ final class VectorKernels {
         switch (f) {
             case TANH -> {
                 for (; i < bound; i += S.length()) {
-                    FloatVector.fromArray(S, a, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+                    tanh(FloatVector.fromArray(S, a, i)).intoArray(y, i);
                 }
             }
             case SIGMOID -> {                                    // 1 / (1 + e^-a): e^-a = inf gives 0, not NaN
                 for (; i < bound; i += S.length()) {
-                    FloatVector e = FloatVector.fromArray(S, a, i).neg().lanewise(VectorOperators.EXP);
+                    FloatVector e = exp(FloatVector.fromArray(S, a, i).neg());
                     FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
                 }
             }
@@ -46,7 +59,7 @@ final class VectorKernels {
     static void exp(float[] a, float[] y, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, a, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+            exp(FloatVector.fromArray(S, a, i)).intoArray(y, i);
         }
         for (; i < to; i++) {
             y[i] = (float) Math.exp(a[i]);
@@ -58,7 +71,7 @@ final class VectorKernels {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (int bound = S.loopBound(n); j < bound; j += S.length()) {
-            acc = acc.add(FloatVector.fromArray(S, s, off + j).sub(shift).lanewise(VectorOperators.EXP));
+            acc = acc.add(exp(FloatVector.fromArray(S, s, off + j).sub(shift)));
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
@@ -90,5 +103,49 @@ final class VectorKernels {
         for (; j < n; j++) {
             y[yOff + j] += x[xOff + j];
         }
+    }
+    /**
+     * e^x lane by lane: x = n ln 2 + r with |r| &lt;= ln 2 / 2, e^r by Cephes' degree-6 polynomial, and 2^n as two
+     * powers of two built from their exponent bits (so that e^x over- and underflows as a float does: inf above
+     * 88.72, subnormal then 0 below -87.34).
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(-110f).min(90f);
+        FloatVector t = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+        FloatVector n = t.sub(ROUND);                                   // x log2 e rounded to an integer
+        IntVector k = t.reinterpretAsInts().sub(ROUND_BITS);            // the same integer from t's low bits
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);                   // e^r = 1 + r + r^2 p(r)
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = k.sub(k1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return er.mul(s1).mul(s2);
+    }
+
+    /**
+     * tanh lane by lane, as Cephes' tanhf: an odd polynomial for |x| &lt;= 0.625, 1 - 2 / (e^{2|x|} + 1) with x's
+     * sign above.
+     */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
+        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
+        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
+        FloatVector small = p.mul(z).fma(x, x);                          // x + x^3 p(x^2)
+        FloatVector large = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.add(ax)).add(1f)));
+        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
+        VectorMask<Float> isSmall = ax.compare(VectorOperators.LE, 0.625f);
+        return large.blend(small, isSmall);
     }
 }
