@@ -2,7 +2,6 @@ package rnnkit.f32.core;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,6 +24,7 @@ final class VectorKernels {
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float ROUND = 12582912f;                      // 1.5 * 2^23: x + ROUND - ROUND rounds x to an integer
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND); // and x + ROUND's bits are ROUND's plus that integer
+    private static final int SIGN = 0x80000000;
 
     private VectorKernels() {
     }
@@ -142,10 +142,13 @@ final class VectorKernels {
         p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
         p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
         p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
-        FloatVector small = p.mul(z).fma(x, x);                          // x + x^3 p(x^2)
-        FloatVector large = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.add(ax)).add(1f)));
-        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-        VectorMask<Float> isSmall = ax.compare(VectorOperators.LE, 0.625f);
-        return large.blend(small, isSmall);
+        IntVector small = p.mul(z).fma(x, x).reinterpretAsInts();        // x + x^3 p(x^2)
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        IntVector large = one.sub(FloatVector.broadcast(S, 2f).div(exp(ax.add(ax)).add(one))).reinterpretAsInts()
+                .or(x.reinterpretAsInts().and(SIGN));                   // with x's sign
+        // all ones where |x| > 0.625 (0.625 - |x| negative), else zeros: a select in integer operations, which
+        // C2 compiles where it did not always keep a compare-and-blend of floats (it recompiled it, 2-16 times slower)
+        IntVector above = FloatVector.broadcast(S, 0.625f).sub(ax).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+        return small.and(above.not()).or(large.and(above)).reinterpretAsFloats();
     }
 }
