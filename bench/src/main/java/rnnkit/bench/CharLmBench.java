@@ -44,10 +44,10 @@ public final class CharLmBench {
     static final int T = 64;
     static final int E = 64;
     /**
-     * The least time each side warms up, and the least time it is timed, per round (both sides alike). The kit's
-     * JIT reaches its steady rate after 3 to 7 s of training here (float32 LSTM, H = 128-512, 2026-12-01: its rate
-     * over each half second rose in steps until then, e.g. 35k then 55k tokens/s at H = 256), and PyTorch 2.13 too
-     * ran faster after 8 s than after 2 (bench/README.md).
+     * The least time each side warms up, and the least time it is timed, per round (both sides alike). The kit
+     * reaches its steady rate after 3 to 7 s of training here (float32 LSTM, H = 128-512, 2026-12-01: its rate over
+     * each half second rose in steps until then, e.g. 35k then 55k tokens/s at H = 256, while its JVM first touched
+     * newly grown heap), and PyTorch 2.13 too ran faster after 8 s than after 2 (bench/README.md).
      */
     static final double WARMUP_SECONDS = 8;
     static final double MEASURE_SECONDS = 1;
@@ -220,8 +220,8 @@ public final class CharLmBench {
 
     /**
      * The kit's tokens per second, in this JVM: after at least {@code warmup} steps and {@link #WARMUP_SECONDS}
-     * (the JIT compiles the hot loops during the first seconds; a training run lasts far longer), the rate over at
-     * least {@code steps} steps and {@link #MEASURE_SECONDS}. torch_charlm.py times its side the same way.
+     * (the JIT compiles the hot loops and the heap grows during the first seconds; a training run lasts far longer),
+     * the rate over at least {@code steps} steps and {@link #MEASURE_SECONDS}. torch_charlm.py times its side the same way.
      */
     static double kit(String model, int H, int steps, int warmup, Precision precision) {
         LanguageModel lm = LanguageModel.of(Cell.valueOf(model.toUpperCase(Locale.ROOT)), V, E, H, 1, new Rng(1)).precision(precision);

@@ -104,6 +104,7 @@ final class VectorKernels {
             y[yOff + j] += x[xOff + j];
         }
     }
+
     /**
      * e^x lane by lane: x = n ln 2 + r with |r| &lt;= ln 2 / 2, e^r by Cephes' degree-6 polynomial, and 2^n as two
      * powers of two built from their exponent bits (so that e^x over- and underflows as a float does: inf above
