@@ -290,9 +290,12 @@ build() {
 import json, os, sys
 path, java, kit, mvn = sys.argv[1:]
 json.dump({
-    # the Vector API: the float32 training path's activations run on it (rnnkit.f32.core.Vectorized)
+    # the Vector API: the float32 training path's activations run on it (rnnkit.f32.core.Vectorized);
+    # PerMethodTrapLimit: without it C2 compiled the float32 kernels 5-50 times slower in about half of the
+    # JVMs started (bench/README.md, "The slow runs")
     "argv": [java, "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-Drnnkit.home=" + kit,
-             "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector", "-cp", "{resource_dir}/jars/*",
+             "-XX:+UseParallelGC", "-XX:PerMethodTrapLimit=10000", "--add-modules", "jdk.incubator.vector",
+             "-cp", "{resource_dir}/jars/*",
              "rnnkit.kernel.Main", "{connection_file}"],
     "display_name": "Java (rnnkit)",
     "language": "java",
@@ -550,7 +553,8 @@ nbformat.write(nb, sys.argv[1])' "$nb"
     esac
     check_java
     cp="$(module_classpath lib)"
-    exec "$(java_bin)" --add-modules jdk.incubator.vector -Drnnkit.home="$KIT" -cp "$cp" "$main" "$@" ;;
+    exec "$(java_bin)" --add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=10000 -Drnnkit.home="$KIT" \
+      -cp "$cp" "$main" "$@" ;;
   bench)
     [ -d bench ] || fail "'$cmd' needs the bench/ folder of the kit."
     if [ "${1:-}" = --grading ]; then

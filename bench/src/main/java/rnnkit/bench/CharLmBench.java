@@ -87,7 +87,7 @@ public final class CharLmBench {
         }
         Map<String, Double> peak = new LinkedHashMap<>();
         for (String dtype : dtypes) {
-            double kitPeak = child(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), CharLmBench.class.getName(),
+            double kitPeak = child(kitJava(CharLmBench.class.getName(),
                     "--kit-peak", dtype), 1, home, "gflops ", false);
             double torchPeak = versions[0] == null ? Double.NaN : child(List.of(torch2, home.resolve("bench/torch_charlm.py").toString(),
                     "--peak", "--dtype", dtype), 1, home, "gflops ", false);
@@ -109,7 +109,7 @@ public final class CharLmBench {
                         double[] kit = new double[repeats];
                         double[][] torch = new double[2][repeats];
                         for (int r = 0; r < repeats; r++) {
-                            kit[r] = child(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), CharLmBench.class.getName(),
+                            kit[r] = child(kitJava(CharLmBench.class.getName(),
                                     "--kit-only", model, String.valueOf(H), String.valueOf(steps), String.valueOf(warmup), dtype), n, home,
                                     "tokens_per_s ", false);
                             for (int side = 0; side < 2; side++) {
@@ -277,6 +277,18 @@ public final class CharLmBench {
 
     static String javaBin() {
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /**
+     * The command of a child JVM of the kit's side, with the options of the kit's kernel (build.sh): the Vector API,
+     * and PerMethodTrapLimit, without which C2 compiled the float32 kernels 5-50 times slower in about half of the
+     * JVMs (bench/README.md, "The slow runs").
+     */
+    static List<String> kitJava(String... mainAndArgs) {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector",
+                "-XX:PerMethodTrapLimit=10000", "-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of(mainAndArgs));
+        return command;
     }
 
     static double median(double[] v) {

@@ -16,7 +16,42 @@ public final class Vectorized {
     public static final boolean ON = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty("rnnkit.vector"));
 
+    /** The least -XX:PerMethodTrapLimit with which C2 compiled the kernels well in every run (bench/README.md, 11). */
+    static final long TRAP_LIMIT = 10_000;
+
+    static {
+        String warning = ON ? trapLimitWarning(trapLimit()) : null;
+        if (warning != null) {
+            System.err.println(warning);
+        }
+    }
+
     private Vectorized() {
+    }
+
+    /**
+     * What to tell the user when this JVM's PerMethodTrapLimit is below {@link #TRAP_LIMIT}, else null. Below it, C2
+     * gave up its type checks inside the large vector kernels in about half of the JVMs started (which ones depends
+     * on timing), and compiled them 5-50 times slower for the JVM's whole life.
+     */
+    static String trapLimitWarning(long limit) {
+        if (limit < 0 || limit >= TRAP_LIMIT) {
+            return null;
+        }
+        return "rnnkit: this JVM runs with -XX:PerMethodTrapLimit=" + limit + "; float32 training may then run 5-50 times"
+                + " slower for the whole session. Start Java with -XX:PerMethodTrapLimit=" + TRAP_LIMIT
+                + " (the kit's kernel does; see the README, \"Performance\").";
+    }
+
+    /** This JVM's PerMethodTrapLimit, or -1 where the JVM does not say (not HotSpot). */
+    static long trapLimit() {
+        try {
+            return Long.parseLong(java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("PerMethodTrapLimit").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
     }
 
     public static void apply(Activation f, float[] a, float[] y, int from, int to) {
