@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import rnnkit.core.Precision;
 import rnnkit.core.Rng;
+import rnnkit.f32.core.Vectorized;
 import rnnkit.models.Cell;
 import rnnkit.models.LanguageModel;
 import rnnkit.train.Clip;
@@ -286,7 +287,7 @@ public final class CharLmBench {
      */
     static List<String> kitJava(String... mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector",
-                "-XX:PerMethodTrapLimit=10000", "-cp", System.getProperty("java.class.path")));
+                "-XX:PerMethodTrapLimit=" + Vectorized.TRAP_LIMIT, "-cp", System.getProperty("java.class.path")));
         command.addAll(List.of(mainAndArgs));
         return command;
     }

@@ -16,8 +16,11 @@ public final class Vectorized {
     public static final boolean ON = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty("rnnkit.vector"));
 
-    /** The least -XX:PerMethodTrapLimit with which C2 compiled the kernels well in every run (bench/README.md, 11). */
-    static final long TRAP_LIMIT = 10_000;
+    /**
+     * The least -XX:PerMethodTrapLimit with which C2 compiled the kernels well in every run (bench/README.md, 11);
+     * the bench's kit JVMs are started with it.
+     */
+    public static final long TRAP_LIMIT = 10_000;
 
     static {
         String warning = ON ? trapLimitWarning(trapLimit()) : null;
