@@ -98,6 +98,12 @@ public final class Gru extends RecurrentLayer {
         Ops.copyBlock(wh, 0, 2 * H, n, 0, 0, H, H);
     }
 
+    /** Step t's pre-activations become its gates r, z, n in place: they are computed in the gates' cache. */
+    @Override
+    DMatrixRMaj preActivations(int t) {
+        return gates[t];
+    }
+
     @Override
     void forwardStep(int t, DMatrixRMaj a) {
         if (variant == Variant.PYTORCH) {
@@ -106,7 +112,6 @@ public final class Gru extends RecurrentLayer {
         } else {
             cellCho(a, hIn(t), h[t], whRZ, whN, bh.value, ah, hidden[t], h[t + 1]);
         }
-        gates[t].setTo(a);
     }
 
     /**

@@ -221,6 +221,12 @@ public final class Lstm extends RecurrentLayer {
         }
     }
 
+    /** Step t's pre-activations become its activated gates in place: they are computed in the gates' cache. */
+    @Override
+    DMatrixRMaj preActivations(int t) {
+        return gates[t];
+    }
+
     @Override
     void forwardStep(int t, DMatrixRMaj a) {
         DMatrixRMaj[] c = state(CELL);
@@ -238,7 +244,6 @@ public final class Lstm extends RecurrentLayer {
                 Ops.copyBlock(a, 0, 3 * H, q, 0, 2 * H, B, H);       // o_t
             }
         }
-        gates[t].setTo(a);
     }
 
     /**
@@ -343,8 +348,7 @@ public final class Lstm extends RecurrentLayer {
                 backThroughGateRecurrence(t, da);
             }
         }
-        dhPrev.zero();
-        backThroughWh(t, da, dhPrev);                               // dW_h += h_{t-1}^T da, dh_{t-1} = da W_h^T
+        backThroughWhOnly(t, da, dhPrev);                           // dW_h += h_{t-1}^T da, dh_{t-1} = da W_h^T
     }
 
     /** One step from {@code state}; not for FGR, whose previous gates a {@link State} does not carry. */

@@ -79,6 +79,8 @@ abstract class RecurrentLayer implements Recurrent {
     private final DMatrixRMaj hIns = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dAhs = new DMatrixRMaj(1, 1);
     private boolean dAhsFilled;
+    /** Whether the dah of every step was the step's da, so that dProj holds them (and dAhs was not filled). */
+    private boolean dAhsIsDProj;
     /** During backward: dState[k] = dL/d(part k after step t), dStatePrev[k] = dL/d(part k before it). */
     private DMatrixRMaj[] dState;
     private DMatrixRMaj[] dStatePrev;
@@ -190,6 +192,15 @@ abstract class RecurrentLayer implements Recurrent {
      */
     abstract void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev);
 
+    /**
+     * Where step t's pre-activations are computed, the {@code a} that {@link #forwardStep} receives: by default one
+     * workspace for every step; the LSTM and the GRU, which keep their activated gates per step, have them computed
+     * in that cache directly (no copy of B&times;GH numbers per step).
+     */
+    DMatrixRMaj preActivations(int t) {
+        return a;
+    }
+
     /** Called before the backward loop (the Cho GRU zeroes its block workspaces here). */
     void beginBackward() {
     }
@@ -264,8 +275,7 @@ abstract class RecurrentLayer implements Recurrent {
      * (written), taken through the dropout mask.
      */
     void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
-        Ops.copyBlock(dah, 0, 0, dAhs, t * B, 0, B, G * H);      // dW_h += h_{t-1}^T dah after the loop
-        dAhsFilled = true;
+        keepForDWh(t, dah);
         // float64 only: begin
         Gemm.mult(dah, WhT, dhIn);                              // dah W_h^T
         // float64 only: end
@@ -273,9 +283,38 @@ abstract class RecurrentLayer implements Recurrent {
         addThroughMask(t, dhIn, dhPrev);
     }
 
+    /**
+     * As {@link #backThroughWh}, for a cell whose dL/dh_{t-1} comes through W_h only (the LSTM's, the RNN's): writes
+     * {@code dhPrev} = dah W_h^T (taken through the dropout mask) instead of adding to it.
+     */
+    void backThroughWhOnly(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
+        keepForDWh(t, dah);
+        DMatrixRMaj out = hIn[t] == h[t] ? dhPrev : dhIn;      // without dropout, straight into dhPrev
+        // float64 only: begin
+        Gemm.mult(dah, WhT, out);                               // dah W_h^T
+        // float64 only: end
+        //f32: packedWhT.mult(dah, out);
+        if (out == dhIn) {
+            Ops.multiply(dhIn, masks[t], dhPrev);
+        }
+    }
+
+    /**
+     * Keeps dah for dW_h += h_{t-1}^T dah after the loop. Where dah is the step's whole {@code da} (the RNN, the LSTM),
+     * the loop's stacked dL/da (dProj) already holds it, and nothing is copied.
+     */
+    private void keepForDWh(int t, DMatrixRMaj dah) {
+        if (dah == da) {
+            dAhsIsDProj = true;
+        } else {
+            Ops.copyBlock(dah, 0, 0, dAhs, t * B, 0, B, G * H);
+        }
+        dAhsFilled = true;
+    }
+
     /** After the backward loop: the dah that {@link #backThroughWh} received, every step stacked ((T&middot;B)&times;GH). */
     DMatrixRMaj dAhs() {
-        return dAhs;
+        return dAhsIsDProj ? dProj : dAhs;
     }
 
     /** dhPrev += dL/d(hIn(t)) taken back through the dropout mask to h_{t-1}. */
@@ -321,8 +360,9 @@ abstract class RecurrentLayer implements Recurrent {
         boolean dropout = training && stateDropout > 0;
         for (int t = 0; t < T; t++) {
             hIn[t] = dropout ? masked(t) : h[t];
-            Ops.copyBlock(proj, t * B, 0, a, 0, 0, B, G * H);  // a = x_t W_x + b
-            forwardStep(t, a);                                  // the cell: the state after step t
+            DMatrixRMaj at = preActivations(t);
+            Ops.copyBlock(proj, t * B, 0, at, 0, 0, B, G * H); // a = x_t W_x + b
+            forwardStep(t, at);                                 // the cell: the state after step t
             keepStateWherePadded(t);
         }
         return Sequence.copyOf(h, 1, T);
@@ -399,7 +439,7 @@ abstract class RecurrentLayer implements Recurrent {
             for (int t = 0; t < T; t++) {
                 Ops.copyBlock(hIn[t], 0, 0, hIns, t * B, 0, B, H);
             }
-            Gemm.multAddTransA(hIns, dAhs, Wh.grad);            // dW_h += sum_t h_{t-1}^T dah_t
+            Gemm.multAddTransA(hIns, dAhs(), Wh.grad);          // dW_h += sum_t h_{t-1}^T dah_t
         }
         endBackward();
         Gemm.multAddTransA(xs, dProj, Wx.grad);                 // dW_x += sum_t x_t^T da_t
@@ -435,6 +475,7 @@ abstract class RecurrentLayer implements Recurrent {
         Ops.shape(hIns, T * B, H);
         Ops.shape(dAhs, T * B, G * H);
         dAhsFilled = false;
+        dAhsIsDProj = false;
         beginBackward();
     }
 

@@ -114,8 +114,7 @@ public final class Rnn extends RecurrentLayer {
     void backwardStep(int t, DMatrixRMaj dh, DMatrixRMaj da, DMatrixRMaj dhPrev) {
         if (leak == 1) {
             cellBackward(dh, h[t + 1], f, da);                  // back through f
-            dhPrev.zero();
-            backThroughWh(t, da, dhPrev);                       // dW_hh += h_{t-1}^T da, dh_{t-1} = da W_hh^T
+            backThroughWhOnly(t, da, dhPrev);                   // dW_hh += h_{t-1}^T da, dh_{t-1} = da W_hh^T
             return;
         }
         // h_t = (1 - α) h_{t-1} + α f(a_t): du = α dh, da = du ⊙ f'(a_t) (through u_t, not h_t),

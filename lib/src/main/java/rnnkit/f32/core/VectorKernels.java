@@ -29,30 +29,42 @@ final class VectorKernels {
     private VectorKernels() {
     }
 
+    /**
+     * y = f(a) over [from, to). The sigmoid and tanh share one loop with one call of {@link #exp(FloatVector)}: C2
+     * inlines every vector operation of a method into one compilation, and with a loop per function (each with its
+     * exp) it passed its node limit and called exp out of line, boxing every vector (exp was then 2-3% of the float32
+     * LSTM's step as a method of its own).
+     */
     static void apply(Activation f, float[] a, float[] y, int from, int to) {
-        int i = from;
-        int bound = from + S.loopBound(to - from);
-        switch (f) {
-            case TANH -> {
-                for (; i < bound; i += S.length()) {
-                    tanh(FloatVector.fromArray(S, a, i)).intoArray(y, i);
-                }
-            }
-            case SIGMOID -> {                                    // 1 / (1 + e^-a): e^-a = inf gives 0, not NaN
-                for (; i < bound; i += S.length()) {
-                    FloatVector e = exp(FloatVector.fromArray(S, a, i).neg());
-                    FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
-                }
-            }
-            case RELU -> {
-                for (; i < bound; i += S.length()) {
-                    FloatVector.fromArray(S, a, i).max(0f).intoArray(y, i);
-                }
-            }
-        }
+        int i = f == Activation.RELU ? relu(a, y, from, to) : squash(a, y, from, to, f == Activation.TANH);
         for (; i < to; i++) {
             y[i] = f.apply(a[i]);
         }
+    }
+
+    /**
+     * y = tanh(a) (with {@code tanh}) or 1 / (1 + e^-a) over the whole vectors from {@code from}; returns where the
+     * scalar tail starts. The sigmoid's e^-a = inf gives 0, not NaN; tanh is {@link #tanhFrom}.
+     */
+    private static int squash(float[] a, float[] y, int from, int to, boolean tanh) {
+        int i = from;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            FloatVector ax = x.abs();
+            FloatVector e = exp(tanh ? ax.add(ax) : x.neg());
+            (tanh ? tanhFrom(x, ax, e) : one.div(e.add(one))).intoArray(y, i);
+        }
+        return i;
+    }
+
+    /** y = max(a, 0) over the whole vectors from {@code from}; returns where the scalar tail starts. */
+    private static int relu(float[] a, float[] y, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, i).max(0f).intoArray(y, i);
+        }
+        return i;
     }
 
     /** y[i] = e^a[i] over [from, to). */
@@ -132,11 +144,10 @@ final class VectorKernels {
     }
 
     /**
-     * tanh lane by lane, as Cephes' tanhf: an odd polynomial for |x| &lt;= 0.625, 1 - 2 / (e^{2|x|} + 1) with x's
-     * sign above.
+     * tanh lane by lane, as Cephes' tanhf, given |x| and e^{2|x|}: an odd polynomial for |x| &lt;= 0.625,
+     * 1 - 2 / (e^{2|x|} + 1) with x's sign above.
      */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
+    private static FloatVector tanhFrom(FloatVector x, FloatVector ax, FloatVector e2ax) {
         FloatVector z = x.mul(x);
         FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
         p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
@@ -145,7 +156,7 @@ final class VectorKernels {
         p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
         IntVector small = p.mul(z).fma(x, x).reinterpretAsInts();        // x + x^3 p(x^2)
         FloatVector one = FloatVector.broadcast(S, 1f);
-        IntVector large = one.sub(FloatVector.broadcast(S, 2f).div(exp(ax.add(ax)).add(one))).reinterpretAsInts()
+        IntVector large = one.sub(FloatVector.broadcast(S, 2f).div(e2ax.add(one))).reinterpretAsInts()
                 .or(x.reinterpretAsInts().and(SIGN));                   // with x's sign
         // all ones where |x| > 0.625 (0.625 - |x| negative), else zeros: a select in integer operations, which
         // C2 compiles where it did not always keep a compare-and-blend of floats (it recompiled it, 2-16 times slower)
