@@ -282,12 +282,13 @@ public final class CharLmBench {
 
     /**
      * The command of a child JVM of the kit's side, with the options of the kit's kernel (build.sh): the Vector API,
-     * and PerMethodTrapLimit, without which C2 compiled the float32 kernels 5-50 times slower in about half of the
-     * JVMs (bench/README.md, "The slow runs").
+     * PerMethodTrapLimit, without which C2 compiled the float32 kernels 5-50 times slower in about half of the
+     * JVMs (bench/README.md, "The slow runs"), and the parallel collector.
      */
     static List<String> kitJava(String... mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector",
-                "-XX:PerMethodTrapLimit=" + Vectorized.TRAP_LIMIT, "-cp", System.getProperty("java.class.path")));
+                "-XX:PerMethodTrapLimit=" + Vectorized.TRAP_LIMIT, "-XX:+UseParallelGC",
+                "-cp", System.getProperty("java.class.path")));
         command.addAll(List.of(mainAndArgs));
         return command;
     }

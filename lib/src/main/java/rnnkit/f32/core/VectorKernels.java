@@ -29,33 +29,20 @@ final class VectorKernels {
     private VectorKernels() {
     }
 
-    /**
-     * y = f(a) over [from, to). The sigmoid and tanh share one loop with one call of {@link #exp(FloatVector)}: C2
-     * inlines every vector operation of a method into one compilation, and with a loop per function (each with its
-     * exp) it passed its node limit and called exp out of line, boxing every vector (exp was then 2-3% of the float32
-     * LSTM's step as a method of its own).
-     */
+    /** What {@link #map} computes. */
+    private static final int EXP = 0;
+    private static final int SIGMOID = 1;
+    private static final int TANH = 2;
+
     static void apply(Activation f, float[] a, float[] y, int from, int to) {
-        int i = f == Activation.RELU ? relu(a, y, from, to) : squash(a, y, from, to, f == Activation.TANH);
+        int i = switch (f) {
+            case TANH -> map(TANH, a, y, from, from, to, 0f);
+            case SIGMOID -> map(SIGMOID, a, y, from, from, to, 0f);
+            case RELU -> relu(a, y, from, to);
+        };
         for (; i < to; i++) {
             y[i] = f.apply(a[i]);
         }
-    }
-
-    /**
-     * y = tanh(a) (with {@code tanh}) or 1 / (1 + e^-a) over the whole vectors from {@code from}; returns where the
-     * scalar tail starts. The sigmoid's e^-a = inf gives 0, not NaN; tanh is {@link #tanhFrom}.
-     */
-    private static int squash(float[] a, float[] y, int from, int to, boolean tanh) {
-        int i = from;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromArray(S, a, i);
-            FloatVector ax = x.abs();
-            FloatVector e = exp(tanh ? ax.add(ax) : x.neg());
-            (tanh ? tanhFrom(x, ax, e) : one.div(e.add(one))).intoArray(y, i);
-        }
-        return i;
     }
 
     /** y = max(a, 0) over the whole vectors from {@code from}; returns where the scalar tail starts. */
@@ -69,27 +56,101 @@ final class VectorKernels {
 
     /** y[i] = e^a[i] over [from, to). */
     static void exp(float[] a, float[] y, int from, int to) {
-        int i = from;
-        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            exp(FloatVector.fromArray(S, a, i)).intoArray(y, i);
-        }
+        int i = map(EXP, a, y, from, from, to, 0f);
         for (; i < to; i++) {
             y[i] = (float) Math.exp(a[i]);
         }
     }
 
+    /** The exponentials of a row of scores, for {@link #sumExp} (one per thread: no allocation per call). */
+    private static final ThreadLocal<float[]> EXPS = ThreadLocal.withInitial(() -> new float[0]);
+
     /** The sum of e^(s[j] - shift) over n entries from off. */
     static float sumExp(float[] s, int off, int n, float shift) {
+        float[] e = EXPS.get();
+        if (e.length < n) {
+            e = new float[n];
+            EXPS.set(e);
+        }
+        int whole = map(EXP, s, e, 0, off, off + n, shift) - off;
         FloatVector acc = FloatVector.zero(S);
-        int j = 0;
-        for (int bound = S.loopBound(n); j < bound; j += S.length()) {
-            acc = acc.add(exp(FloatVector.fromArray(S, s, off + j).sub(shift)));
+        for (int j = 0; j < whole; j += S.length()) {
+            acc = acc.add(FloatVector.fromArray(S, e, j));
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
+        for (int j = whole; j < n; j++) {
             sum += (float) Math.exp(s[off + j] - shift);
         }
         return sum;
+    }
+
+    /**
+     * y[yOff + i - from] = f(a[i] - shift) over the whole vectors of [from, to), where f is e^x ({@link #EXP}), the
+     * sigmoid 1 / (1 + e^-x) ({@link #SIGMOID}; e^-x = inf gives 0, not NaN) or tanh ({@link #TANH}; shift 0 for
+     * both); returns where the scalar tail starts.
+     *
+     * <p>exp and tanh are written out here, in the one method, rather than as methods on vectors: C2 keeps vectors in
+     * registers only within one compilation, and where it did not inline such a method (past its node limit, which
+     * depended on what the caller had inlined before) it passed every vector boxed: exp, then tanh, took 1.4-3% of
+     * the float32 LSTM's step as methods of their own. Too large to be inlined itself, this method is compiled on its
+     * own, always whole.
+     *
+     * <p>e^x: x = n ln 2 + r with |r| &lt;= ln 2 / 2, e^r by Cephes' degree-6 polynomial (expf), and 2^n as two powers
+     * of two built from their exponent bits (so that e^x over- and underflows as a float does: inf above 88.72,
+     * subnormal then 0 below -87.34). tanh as Cephes' tanhf: an odd polynomial for |x| &lt;= 0.625,
+     * 1 - 2 / (e^{2|x|} + 1) with x's sign above.
+     */
+    private static int map(int f, float[] a, float[] y, int yOff, int from, int to, float shift) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            FloatVector ax = x.abs();
+            FloatVector u = f == TANH ? ax.add(ax) : f == SIGMOID ? x.neg() : x.sub(shift);
+            // e = e^u
+            FloatVector uc = u.max(-110f).min(90f);
+            FloatVector t = uc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+            FloatVector n = t.sub(ROUND);                               // u log2 e rounded to an integer
+            IntVector k = t.reinterpretAsInts().sub(ROUND_BITS);        // the same integer from t's low bits
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), uc);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector er = p.fma(r.mul(r), r).add(1f);               // e^r = 1 + r + r^2 p(r)
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            IntVector k2 = k.sub(k1);
+            FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = er.mul(s1).mul(s2);
+            FloatVector out;
+            if (f == EXP) {
+                out = e;
+            } else if (f == SIGMOID) {
+                out = one.div(e.add(one));
+            } else {
+                FloatVector z = x.mul(x);
+                FloatVector q = FloatVector.broadcast(S, -5.70498872745e-3f);
+                q = q.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
+                q = q.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
+                q = q.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
+                q = q.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
+                IntVector small = q.mul(z).fma(x, x).reinterpretAsInts();  // x + x^3 q(x^2)
+                IntVector large = one.sub(FloatVector.broadcast(S, 2f).div(e.add(one))).reinterpretAsInts()
+                        .or(x.reinterpretAsInts().and(SIGN));               // with x's sign
+                // all ones where |x| > 0.625 (0.625 - |x| negative), else zeros: a select in integer operations,
+                // which C2 compiles where it did not always keep a compare-and-blend of floats (it recompiled it,
+                // 2-16 times slower)
+                IntVector above = FloatVector.broadcast(S, 0.625f).sub(ax).reinterpretAsInts()
+                        .lanewise(VectorOperators.ASHR, 31);
+                out = small.and(above.not()).or(large.and(above)).reinterpretAsFloats();
+            }
+            out.intoArray(y, yOff + i - from);
+        }
+        return i;
     }
 
     /** a[r, :] += row for each of the rows (n columns). */
@@ -115,52 +176,5 @@ final class VectorKernels {
         for (; j < n; j++) {
             y[yOff + j] += x[xOff + j];
         }
-    }
-
-    /**
-     * e^x lane by lane: x = n ln 2 + r with |r| &lt;= ln 2 / 2, e^r by Cephes' degree-6 polynomial, and 2^n as two
-     * powers of two built from their exponent bits (so that e^x over- and underflows as a float does: inf above
-     * 88.72, subnormal then 0 below -87.34).
-     */
-    static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(-110f).min(90f);
-        FloatVector t = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
-        FloatVector n = t.sub(ROUND);                                   // x log2 e rounded to an integer
-        IntVector k = t.reinterpretAsInts().sub(ROUND_BITS);            // the same integer from t's low bits
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-        FloatVector er = p.fma(r.mul(r), r).add(1f);                   // e^r = 1 + r + r^2 p(r)
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return er.mul(s1).mul(s2);
-    }
-
-    /**
-     * tanh lane by lane, as Cephes' tanhf, given |x| and e^{2|x|}: an odd polynomial for |x| &lt;= 0.625,
-     * 1 - 2 / (e^{2|x|} + 1) with x's sign above.
-     */
-    private static FloatVector tanhFrom(FloatVector x, FloatVector ax, FloatVector e2ax) {
-        FloatVector z = x.mul(x);
-        FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
-        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
-        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
-        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
-        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
-        IntVector small = p.mul(z).fma(x, x).reinterpretAsInts();        // x + x^3 p(x^2)
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        IntVector large = one.sub(FloatVector.broadcast(S, 2f).div(e2ax.add(one))).reinterpretAsInts()
-                .or(x.reinterpretAsInts().and(SIGN));                   // with x's sign
-        // all ones where |x| > 0.625 (0.625 - |x| negative), else zeros: a select in integer operations, which
-        // C2 compiles where it did not always keep a compare-and-blend of floats (it recompiled it, 2-16 times slower)
-        IntVector above = FloatVector.broadcast(S, 0.625f).sub(ax).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
-        return small.and(above.not()).or(large.and(above)).reinterpretAsFloats();
     }
 }
