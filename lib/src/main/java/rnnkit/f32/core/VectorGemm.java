@@ -44,14 +44,8 @@ final class VectorGemm {
             for (int m = 0; m < M; m += MR) {
                 int rows = Math.min(MR, M - m);
                 if (width == NR) {                              // straight into C
-                    if (rows <= 2) {                            // the last one or two rows: panels by pairs
-                        if ((c0 / NR) % 2 == 1) {
-                            continue;                           // (the pair before took this one)
-                        } else if (c0 + 2 * NR <= N) {
-                            block2x2(a, m, M, K, panels, panel, c, m * N + c0, N, add);
-                        } else {
-                            block2(a, m, M, K, panels, panel, c, m * N + c0, N, add);
-                        }
+                    if (rows <= 2) {
+                        block2(a, m, M, K, panels, panel, c, m * N + c0, N, add);
                     } else {
                         block(a, m, M, K, panels, panel, c, m * N + c0, N, add);
                     }
@@ -155,58 +149,6 @@ final class VectorGemm {
             c52 = c52.add(FloatVector.fromArray(S, d, o + 2 * L)); c53 = c53.add(FloatVector.fromArray(S, d, o + 3 * L));
         }
         c50.intoArray(d, o); c51.intoArray(d, o + L); c52.intoArray(d, o + 2 * L); c53.intoArray(d, o + 3 * L);
-    }
-
-    /**
-     * As {@link #block2} for two neighbouring panels at once (128 columns): 16 accumulators, which keep both FMA
-     * units busy where {@link #block2}'s 8 left them half idle (each entry is still the same chain of fused
-     * multiply-adds in k order).
-     */
-    private static void block2x2(float[] a, int m, int M, int K, float[] w, int p, float[] d, int o, int ld, boolean add) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z, c05 = z, c06 = z, c07 = z;
-        FloatVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z, c15 = z, c16 = z, c17 = z;
-        int a0 = m * K; int a1 = Math.min(m + 1, M - 1) * K;
-        int p2 = p + K * NR;                                    // the next panel
-        for (int k = 0; k < K; k++) {
-            int q = p + k * NR;
-            int q2 = p2 + k * NR;
-            FloatVector w0 = FloatVector.fromArray(S, w, q);
-            FloatVector w1 = FloatVector.fromArray(S, w, q + L);
-            FloatVector w2 = FloatVector.fromArray(S, w, q + 2 * L);
-            FloatVector w3 = FloatVector.fromArray(S, w, q + 3 * L);
-            FloatVector w4 = FloatVector.fromArray(S, w, q2);
-            FloatVector w5 = FloatVector.fromArray(S, w, q2 + L);
-            FloatVector w6 = FloatVector.fromArray(S, w, q2 + 2 * L);
-            FloatVector w7 = FloatVector.fromArray(S, w, q2 + 3 * L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = w0.fma(x, c00); c01 = w1.fma(x, c01); c02 = w2.fma(x, c02); c03 = w3.fma(x, c03);
-            c04 = w4.fma(x, c04); c05 = w5.fma(x, c05); c06 = w6.fma(x, c06); c07 = w7.fma(x, c07);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = w0.fma(x, c10); c11 = w1.fma(x, c11); c12 = w2.fma(x, c12); c13 = w3.fma(x, c13);
-            c14 = w4.fma(x, c14); c15 = w5.fma(x, c15); c16 = w6.fma(x, c16); c17 = w7.fma(x, c17);
-        }
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(S, d, o)); c01 = c01.add(FloatVector.fromArray(S, d, o + L));
-            c02 = c02.add(FloatVector.fromArray(S, d, o + 2 * L)); c03 = c03.add(FloatVector.fromArray(S, d, o + 3 * L));
-            c04 = c04.add(FloatVector.fromArray(S, d, o + 4 * L)); c05 = c05.add(FloatVector.fromArray(S, d, o + 5 * L));
-            c06 = c06.add(FloatVector.fromArray(S, d, o + 6 * L)); c07 = c07.add(FloatVector.fromArray(S, d, o + 7 * L));
-        }
-        c00.intoArray(d, o); c01.intoArray(d, o + L); c02.intoArray(d, o + 2 * L); c03.intoArray(d, o + 3 * L);
-        c04.intoArray(d, o + 4 * L); c05.intoArray(d, o + 5 * L); c06.intoArray(d, o + 6 * L); c07.intoArray(d, o + 7 * L);
-        if (m + 1 >= M) {
-            return;
-        }
-        o += ld;
-        if (add) {
-            c10 = c10.add(FloatVector.fromArray(S, d, o)); c11 = c11.add(FloatVector.fromArray(S, d, o + L));
-            c12 = c12.add(FloatVector.fromArray(S, d, o + 2 * L)); c13 = c13.add(FloatVector.fromArray(S, d, o + 3 * L));
-            c14 = c14.add(FloatVector.fromArray(S, d, o + 4 * L)); c15 = c15.add(FloatVector.fromArray(S, d, o + 5 * L));
-            c16 = c16.add(FloatVector.fromArray(S, d, o + 6 * L)); c17 = c17.add(FloatVector.fromArray(S, d, o + 7 * L));
-        }
-        c10.intoArray(d, o); c11.intoArray(d, o + L); c12.intoArray(d, o + 2 * L); c13.intoArray(d, o + 3 * L);
-        c14.intoArray(d, o + 4 * L); c15.intoArray(d, o + 5 * L); c16.intoArray(d, o + 6 * L); c17.intoArray(d, o + 7 * L);
     }
 
     /**

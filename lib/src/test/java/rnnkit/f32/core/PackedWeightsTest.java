@@ -81,11 +81,11 @@ class PackedWeightsTest {
 
     /**
      * Every entry is the same chain of fused multiply-adds in k order, then added to C: whatever row of which block
-     * computes it (full blocks of 6, the 2-row tail over two panels or one, a block clamped past the last row, a
-     * panel narrower than 64), the result does not depend on the batch it came in. With the kernel only (Gemm's BLAS sums in its own order).
+     * computes it (full blocks of 6, the 2-row tail, a block clamped past the last row, a panel narrower than 64),
+     * the result does not depend on the batch it came in. With the kernel only (Gemm's BLAS sums in its own order).
      */
     @ParameterizedTest(name = "A {0}x{1}, W {1}x{2}")
-    @CsvSource({"32,128,256", "8,40,64", "9,33,100", "1,5,70", "2,9,192", "14,3,200"})
+    @CsvSource({"32,128,256", "8,40,64", "9,33,100", "1,5,70"})
     void everyEntryIsTheFusedChainInKOrderWhicheverBlockComputesIt(int M, int K, int N) {
         org.junit.jupiter.api.Assumptions.assumeTrue(PackedWeights.usesKernel(), "no AVX-512 here: Gemm runs the products");
         Rng rng = new Rng(7 * M + K + N);
