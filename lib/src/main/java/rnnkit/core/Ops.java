@@ -92,6 +92,7 @@ public final class Ops {
 
     /** The Frobenius norm, sqrt(sum of squares). */
     public static double norm(DMatrixRMaj a) {
+        //f32: if (Vectorized.ON) { return Math.sqrt(Vectorized.sumOfSquares(a.data, a.getNumElements())); }
         double s = 0;
         int n = a.getNumElements();
         for (int i = 0; i < n; i++) {

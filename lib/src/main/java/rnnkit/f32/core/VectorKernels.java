@@ -153,6 +153,24 @@ final class VectorKernels {
         return i;
     }
 
+    /**
+     * The sum of a[i]^2 over [0, n): a partial sum per lane, then the lanes' (a different order from the scalar loop's,
+     * for the norms of the gradients that {@code hiddenGradNorms} reports, which no computation reads back).
+     */
+    static float sumOfSquares(float[] a, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            acc = x.fma(x, acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[i] * a[i];
+        }
+        return s;
+    }
+
     /** a[r, :] += row for each of the rows (n columns). */
     static void addRow(float[] a, float[] row, int rows, int n) {
         for (int r = 0; r < rows; r++) {

@@ -69,6 +69,10 @@ public final class Vectorized {
         return VectorKernels.sumExp(s, off, n, shift);
     }
 
+    public static float sumOfSquares(float[] a, int n) {
+        return VectorKernels.sumOfSquares(a, n);
+    }
+
     public static void addRow(float[] a, float[] row, int rows, int n) {
         VectorKernels.addRow(a, row, rows, n);
     }

@@ -76,6 +76,20 @@ class VectorKernelsTest {
     }
 
     /** Prints {@link #bits()}: run by the test below in a JVM that only interprets. */
+    @Test
+    void theNormOfAGradientSumsEveryEntryIncludingThoseBeyondTheLastWholeVector() {
+        Rng rng = new Rng(5);
+        for (int n : new int[] {0, 1, 15, 16, 17, 1003}) {
+            org.ejml.data.FMatrixRMaj m = new org.ejml.data.FMatrixRMaj(1, n);
+            double exact = 0;
+            for (int i = 0; i < n; i++) {
+                m.data[i] = (float) rng.gaussian();
+                exact += (double) m.data[i] * m.data[i];
+            }
+            assertEquals(Math.sqrt(exact), Ops.norm(m), 1e-6 * Math.sqrt(exact) + 1e-30, "the norm of " + n + " entries");
+        }
+    }
+
     public static void main(String[] args) {
         bits().forEach(System.out::println);
     }
