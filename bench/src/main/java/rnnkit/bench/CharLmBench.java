@@ -282,13 +282,13 @@ public final class CharLmBench {
 
     /**
      * The command of a child JVM of the kit's side, with the options of the kit's kernel (build.sh): the Vector API,
-     * PerMethodTrapLimit, without which C2 compiled the float32 kernels 5-50 times slower in about half of the
-     * JVMs (bench/README.md, "The slow runs"), and the parallel collector.
+     * and PerMethodTrapLimit, without which C2 compiled the float32 kernels 5-50 times slower in about half of the
+     * JVMs (bench/README.md, "The slow runs"). Not the kernel's parallel collector: with it the float32 LSTM at
+     * H = 128 ran at 68-116k tokens/s against 126-157k with the JVM's default, G1 (bench/README.md, item 15).
      */
     static List<String> kitJava(String... mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector",
-                "-XX:PerMethodTrapLimit=" + Vectorized.TRAP_LIMIT, "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path")));
+                "-XX:PerMethodTrapLimit=" + Vectorized.TRAP_LIMIT, "-cp", System.getProperty("java.class.path")));
         command.addAll(List.of(mainAndArgs));
         return command;
     }
