@@ -276,10 +276,7 @@ abstract class RecurrentLayer implements Recurrent {
      */
     void backThroughWh(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
         keepForDWh(t, dah);
-        // float64 only: begin
-        Gemm.mult(dah, WhT, dhIn);                              // dah W_h^T
-        // float64 only: end
-        //f32: packedWhT.mult(dah, dhIn);
+        multWhT(dah, dhIn);                                     // dah W_h^T
         addThroughMask(t, dhIn, dhPrev);
     }
 
@@ -290,13 +287,18 @@ abstract class RecurrentLayer implements Recurrent {
     void backThroughWhOnly(int t, DMatrixRMaj dah, DMatrixRMaj dhPrev) {
         keepForDWh(t, dah);
         DMatrixRMaj out = hIn[t] == h[t] ? dhPrev : dhIn;      // without dropout, straight into dhPrev
-        // float64 only: begin
-        Gemm.mult(dah, WhT, out);                               // dah W_h^T
-        // float64 only: end
-        //f32: packedWhT.mult(dah, out);
+        multWhT(dah, out);                                      // dah W_h^T
         if (out == dhIn) {
             Ops.multiply(dhIn, masks[t], dhPrev);
         }
+    }
+
+    /** out = dah W_h^T, through the transposed copy of W_h made for this backward pass (packed, in float32). */
+    private void multWhT(DMatrixRMaj dah, DMatrixRMaj out) {
+        // float64 only: begin
+        Gemm.mult(dah, WhT, out);
+        // float64 only: end
+        //f32: packedWhT.mult(dah, out);
     }
 
     /**
