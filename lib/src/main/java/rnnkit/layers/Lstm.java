@@ -287,6 +287,7 @@ public final class Lstm extends RecurrentLayer {
             Activation.SIGMOID.apply(a.data, a.data, row, row + 2 * H);            // i = σ(a_i), f = σ(a_f)
             Activation.TANH.apply(a.data, a.data, row + 2 * H, row + 3 * H);       // g = tanh(a_g)
             Activation.SIGMOID.apply(a.data, a.data, row + 3 * H, row + 4 * H);    // o = σ(a_o)
+            // float32: vectorized
             for (int j = 0; j < H; j++) {
                 double i = a.data[row + j];
                 double f = a.data[row + H + j];
@@ -295,6 +296,7 @@ public final class Lstm extends RecurrentLayer {
                 c.data[k] = f * cPrev.data[k] + i * g;                  // c_t = f ⊙ c_{t-1} + i ⊙ g
             }
             Activation.TANH.apply(c.data, tanhC.data, r * H, (r + 1) * H);
+            // float32: vectorized
             for (int j = 0; j < H; j++) {
                 double o = a.data[row + 3 * H + j];
                 int k = r * H + j;
@@ -319,6 +321,7 @@ public final class Lstm extends RecurrentLayer {
         int H = dh.numCols;
         for (int r = 0; r < dh.numRows; r++) {
             int row = r * 4 * H;
+            // float32: vectorized
             for (int j = 0; j < H; j++) {
                 int k = r * H + j;
                 double i = gates.data[row + j];
