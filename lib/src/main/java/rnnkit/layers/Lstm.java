@@ -221,6 +221,11 @@ public final class Lstm extends RecurrentLayer {
         }
     }
 
+    @Override
+    boolean addsInputAndRecurrence() {
+        return true;
+    }
+
     /** Step t's pre-activations become its activated gates in place: they are computed in the gates' cache. */
     @Override
     DMatrixRMaj preActivations(int t) {

@@ -72,6 +72,14 @@ abstract class RecurrentLayer implements Recurrent {
     //f32: private final rnnkit.f32.core.PackedWeights packedWh = new rnnkit.f32.core.PackedWeights();
     //f32: private final rnnkit.f32.core.PackedWeights packedWhT = new rnnkit.f32.core.PackedWeights();
     /**
+     * Whether this forward pass computes each step's whole {@code x_t W_x + b + hIn(t) W_h} in one product, on
+     * [W_x; W_h; b] packed together (the float32 twin, for the cells that take it whole: {@link #addsInputAndRecurrence}):
+     * no T&middot;B&times;GH projection written, biased and copied step by step. Always false in float64, whose results
+     * stay those of the separate products.
+     */
+    private boolean fusedInput;
+    //f32: private final rnnkit.f32.core.PackedWeights packedInput = new rnnkit.f32.core.PackedWeights();
+    /**
      * dW_h = sum_t h_{t-1}^T dah_t as one product after the backward loop, like dW_x: the inputs of the recurrent
      * products (hIn of every step) and their gradients (dah of every step) stacked, (T&middot;B)&times;H and
      * (T&middot;B)&times;GH. One product with T&middot;B terms per entry instead of T products of B terms each.
@@ -201,6 +209,15 @@ abstract class RecurrentLayer implements Recurrent {
         return a;
     }
 
+    /**
+     * Whether the cell's pre-activations are {@code x_t W_x + b + hIn(t) W_h} as a whole, added by
+     * {@link #addRecurrentProduct} (the RNN's and the LSTM's; not the GRU's, whose reset gate scales part of the
+     * hidden product): then the float32 twin computes them in one product per step.
+     */
+    boolean addsInputAndRecurrence() {
+        return false;
+    }
+
     /** Called before the backward loop (the Cho GRU zeroes its block workspaces here). */
     void beginBackward() {
     }
@@ -253,11 +270,18 @@ abstract class RecurrentLayer implements Recurrent {
         return hIn[t];
     }
 
-    /** a += hIn(t) W_h: the recurrent product of step t, added to the pre-activations {@code a}. */
+    /**
+     * a += hIn(t) W_h: the recurrent product of step t, added to the pre-activations {@code a} (in the float32 twin,
+     * when {@link #fusedInput}, a = [x_t, hIn(t), 1] [W_x; W_h; b] in one product instead).
+     */
     void addRecurrentProduct(int t, DMatrixRMaj a) {
         // float64 only: begin
         Gemm.multAdd(hIn(t), Wh.value, a);
         // float64 only: end
+        //f32: if (fusedInput) {
+        //f32:     packedInput.multStacked(xs, t * B, hIn(t), a);
+        //f32:     return;
+        //f32: }
         //f32: packedWh.multAdd(hIn(t), a);
     }
 
@@ -354,16 +378,25 @@ abstract class RecurrentLayer implements Recurrent {
         allocate(T, B);
         startFrom(initial);
         x.stack(xs);
-        Ops.shape(proj, T * B, G * H);
-        Gemm.mult(xs, Wx.value, proj);                          // x_t W_x for all t at once
-        Ops.addRow(proj, b.value);                              // + b
-        //f32: packedWh.pack(Wh.value);
+        //f32: fusedInput = addsInputAndRecurrence() && rnnkit.f32.core.PackedWeights.usesKernel();
+        //f32: if (fusedInput) {
+        //f32:     packedInput.packStacked(Wx.value, Wh.value, b.value);
+        //f32: } else {
+        //f32:     packedWh.pack(Wh.value);
+        //f32: }
+        if (!fusedInput) {
+            Ops.shape(proj, T * B, G * H);
+            Gemm.mult(xs, Wx.value, proj);                      // x_t W_x for all t at once
+            Ops.addRow(proj, b.value);                          // + b
+        }
         Ops.shape(a, B, G * H);
         boolean dropout = training && stateDropout > 0;
         for (int t = 0; t < T; t++) {
             hIn[t] = dropout ? masked(t) : h[t];
             DMatrixRMaj at = preActivations(t);
-            Ops.copyBlock(proj, t * B, 0, at, 0, 0, B, G * H); // a = x_t W_x + b
+            if (!fusedInput) {
+                Ops.copyBlock(proj, t * B, 0, at, 0, 0, B, G * H); // a = x_t W_x + b
+            }
             forwardStep(t, at);                                 // the cell: the state after step t
             keepStateWherePadded(t);
         }

@@ -93,6 +93,11 @@ public final class Rnn extends RecurrentLayer {
     }
 
     @Override
+    boolean addsInputAndRecurrence() {
+        return true;
+    }
+
+    @Override
     void forwardStep(int t, DMatrixRMaj a) {
         addRecurrentProduct(t, a);                              // a_t = x_t W_xh + b_h + h_{t-1} W_hh
         if (leak == 1) {

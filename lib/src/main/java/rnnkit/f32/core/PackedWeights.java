@@ -27,6 +27,8 @@ public final class PackedWeights {
     /** The kernel's workspace, one 6&times;64 tile of the product. */
     private final float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
     private final FMatrixRMaj plain = new FMatrixRMaj(1, 1);
+    /** {@link #multStacked}'s rows [x_t, h, 1], assembled for each product. */
+    private float[] stackedRows = new float[0];
     private int rows;
     private int cols;
 
@@ -38,6 +40,57 @@ public final class PackedWeights {
     /** Packs W^T (N&times;K of W's K&times;N) for products A W^T. */
     public void packTransposed(FMatrixRMaj W) {
         pack(W, true);
+    }
+
+    /**
+     * Packs [W_x; W_h; b] (D + H + 1 rows, N columns: W_x's rows, then W_h's, then the bias row) for
+     * {@link #multStacked}; only where the kernel runs ({@link #usesKernel}).
+     */
+    public void packStacked(FMatrixRMaj Wx, FMatrixRMaj Wh, FMatrixRMaj b) {
+        if (!KERNEL || Wh.numCols != Wx.numCols || b.getNumElements() != Wx.numCols) {
+            throw new IllegalStateException("packStacked needs the packed kernel and W_x, W_h, b of one width, got "
+                    + Wx.numCols + ", " + Wh.numCols + ", " + b.getNumElements() + (KERNEL ? "" : " (no kernel here)"));
+        }
+        rows = Wx.numRows + Wh.numRows + 1;
+        cols = Wx.numCols;
+        int nr = VectorGemm.NR;
+        int size = (cols + nr - 1) / nr * nr * rows;
+        if (panels.length != size) {
+            panels = new float[size];
+        }
+        for (int c0 = 0; c0 < cols; c0 += nr) {
+            int width = Math.min(nr, cols - c0);
+            int o = c0 * rows;
+            for (int k = 0; k < rows; k++) {
+                float[] from = k < Wx.numRows ? Wx.data : k < rows - 1 ? Wh.data : b.data;
+                int row = k < Wx.numRows ? k : k < rows - 1 ? k - Wx.numRows : 0;
+                System.arraycopy(from, row * cols + c0, panels, o + k * nr, width);
+            }
+        }
+    }
+
+    /**
+     * C = [x_t, h, 1] [W_x; W_h; b] = x_t W_x + h W_h + b, after {@link #packStacked}: x_t is rows {@code xRow} to
+     * {@code xRow + h.numRows - 1} of {@code xs} (a sequence's inputs stacked step by step). One chain of fused
+     * multiply-adds per entry: over x_t's columns, then h's, then the bias.
+     */
+    public void multStacked(FMatrixRMaj xs, int xRow, FMatrixRMaj h, FMatrixRMaj C) {
+        int D = xs.numCols;
+        int H = h.numCols;
+        int M = h.numRows;
+        if (D + H + 1 != rows || C.numRows != M || C.numCols != cols || xRow + M > xs.numRows) {
+            throw new IllegalArgumentException("[x_t, h, 1] is " + M + "x(" + D + " + " + H + " + 1) (rows " + xRow
+                    + ".. of " + xs.numRows + "), the packed matrix " + rows + "x" + cols + ", C " + C.numRows + "x" + C.numCols);
+        }
+        if (stackedRows.length < M * rows) {
+            stackedRows = new float[M * rows];
+        }
+        for (int r = 0; r < M; r++) {
+            System.arraycopy(xs.data, (xRow + r) * D, stackedRows, r * rows, D);
+            System.arraycopy(h.data, r * H, stackedRows, r * rows + D, H);
+            stackedRows[r * rows + D + H] = 1;
+        }
+        VectorGemm.mult(stackedRows, M, rows, panels, cols, C.data, false, tile);
     }
 
     private void pack(FMatrixRMaj W, boolean transposed) {

@@ -110,6 +110,43 @@ class PackedWeightsTest {
         }
     }
 
+    /**
+     * The step product of the RNN and the LSTM in float32: [x_t, h, 1] [W_x; W_h; b], x_t taken from a sequence's
+     * stacked inputs, is per entry the fused chain over x_t's columns, then h's, then the bias (times 1).
+     */
+    @ParameterizedTest(name = "x {0}x{1}, h {0}x{2}, N {3}")
+    @CsvSource({"32,64,256,1024", "5,3,17,70"})
+    void theStackedProductIsTheChainOverTheInputThenTheStateThenTheBias(int M, int D, int H, int N) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PackedWeights.usesKernel(), "no AVX-512 here: the layers keep separate products");
+        Rng rng = new Rng(M + D + H + N);
+        int steps = 3;
+        FMatrixRMaj xs = random(steps * M, D, rng);
+        FMatrixRMaj h = random(M, H, rng);
+        FMatrixRMaj Wx = random(D, N, rng);
+        FMatrixRMaj Wh = random(H, N, rng);
+        FMatrixRMaj b = random(1, N, rng);
+        PackedWeights packed = new PackedWeights();
+        packed.packStacked(Wx, Wh, b);
+        FMatrixRMaj C = new FMatrixRMaj(M, N);
+        packed.multStacked(xs, M, h, C);                       // the second step's rows of xs
+        for (int i = 0; i < M; i++) {
+            for (int j = 0; j < N; j++) {
+                float chain = 0;
+                for (int k = 0; k < D; k++) {
+                    chain = Math.fma(xs.get(M + i, k), Wx.get(k, j), chain);
+                }
+                for (int k = 0; k < H; k++) {
+                    chain = Math.fma(h.get(i, k), Wh.get(k, j), chain);
+                }
+                chain = Math.fma(1f, b.get(0, j), chain);
+                assertEquals(chain, C.get(i, j), 0f, "[x_t, h, 1] [W_x; W_h; b], entry (" + i + ", " + j + ")");
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> packed.multStacked(xs, 2 * M + 1, h, C));
+        assertTrue(e.getMessage().contains("rows " + (2 * M + 1)), e.getMessage());
+    }
+
     @Test
     void aProductWhoseInnerSizesDifferIsRefusedWithBothShapes() {
         PackedWeights packed = new PackedWeights();
