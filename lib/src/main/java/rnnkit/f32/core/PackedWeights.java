@@ -51,20 +51,36 @@ public final class PackedWeights {
             throw new IllegalStateException("packStacked needs the packed kernel and W_x, W_h, b of one width, got "
                     + Wx.numCols + ", " + Wh.numCols + ", " + b.getNumElements() + (KERNEL ? "" : " (no kernel here)"));
         }
-        rows = Wx.numRows + Wh.numRows + 1;
-        cols = Wx.numCols;
+        packRows(Wx, Wh, b);
+    }
+
+    /** Sizes the panels for a rows&times;cols packed matrix. */
+    private void shape(int rows, int cols) {
+        this.rows = rows;
+        this.cols = cols;
         int nr = VectorGemm.NR;
         int size = (cols + nr - 1) / nr * nr * rows;
         if (panels.length != size) {
             panels = new float[size];
         }
+    }
+
+    /** Packs the matrices (of one width) stacked one below the other. */
+    private void packRows(FMatrixRMaj... parts) {
+        int n = 0;
+        for (FMatrixRMaj p : parts) {
+            n += p.numRows;
+        }
+        shape(n, parts[0].numCols);
+        int nr = VectorGemm.NR;
+        // panel p holds columns [p*NR, p*NR + NR) of the packed matrix, k by k; columns past cols stay 0
         for (int c0 = 0; c0 < cols; c0 += nr) {
             int width = Math.min(nr, cols - c0);
-            int o = c0 * rows;
-            for (int k = 0; k < rows; k++) {
-                float[] from = k < Wx.numRows ? Wx.data : k < rows - 1 ? Wh.data : b.data;
-                int row = k < Wx.numRows ? k : k < rows - 1 ? k - Wx.numRows : 0;
-                System.arraycopy(from, row * cols + c0, panels, o + k * nr, width);
+            int k = 0;
+            for (FMatrixRMaj p : parts) {
+                for (int row = 0; row < p.numRows; row++, k++) {
+                    System.arraycopy(p.data, row * cols + c0, panels, c0 * rows + k * nr, width);
+                }
             }
         }
     }
@@ -104,25 +120,18 @@ public final class PackedWeights {
             }
             return;
         }
-        int nr = VectorGemm.NR;
-        int size = (cols + nr - 1) / nr * nr * rows;
-        if (panels.length != size) {
-            panels = new float[size];
+        if (!transposed) {
+            packRows(W);
+            return;
         }
-        // panel p holds columns [p*NR, p*NR + NR) of the packed matrix, k by k; columns past cols stay 0
-        for (int c0 = 0; c0 < cols; c0 += nr) {
+        shape(rows, cols);
+        int nr = VectorGemm.NR;
+        for (int c0 = 0; c0 < cols; c0 += nr) {                    // column j of panel c0 / NR is row c0 + j of W
             int width = Math.min(nr, cols - c0);
-            int o = c0 * rows;
-            if (transposed) {                                       // column j of the panel is row c0 + j of W
-                for (int j = 0; j < width; j++) {
-                    int w = (c0 + j) * W.numCols;
-                    for (int k = 0; k < rows; k++) {
-                        panels[o + k * nr + j] = W.data[w + k];
-                    }
-                }
-            } else {
+            for (int j = 0; j < width; j++) {
+                int w = (c0 + j) * W.numCols;
                 for (int k = 0; k < rows; k++) {
-                    System.arraycopy(W.data, k * cols + c0, panels, o + k * nr, width);
+                    panels[c0 * rows + k * nr + j] = W.data[w + k];
                 }
             }
         }
