@@ -259,6 +259,13 @@ public final class CharLmBench {
         if (passiveOpenMp) {
             pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         }
+        // The kit's JVM: OpenBLAS's idle worker waits for the next product by calling sched_yield in a loop for about
+        // 0.1 s (2^28 cycles) before it sleeps, and the kit's own second thread (rnnkit.f32.core.PanelHelper) needs
+        // that core during the time loop, between OpenBLAS's products: 2^4 cycles makes it sleep at once (float32
+        // LSTM, H = 256, two threads: 58-74k tokens/s without, 75-82k with; bench/README.md, item 18).
+        if (command.get(0).equals(javaBin())) {
+            pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
+        }
         Process p = pb.start();
         String last = "";
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * them straight into C. A block past A's last row reads that row again and its extra results are dropped; a last
  * one or two rows go to {@link #block2}. Measured 125-159 GFLOP/s on one core at the
  * shapes of a recurrent step (32 rows, H = 128-512), against OpenBLAS's 78-109 for the same products, which packs W
- * anew at every call (bench/README.md).
+ * anew at every call (bench/README.md). Where the kit may use two threads, {@link PanelHelper} computes some of the
+ * panels.
  */
 final class VectorGemm {
 
@@ -38,27 +39,38 @@ final class VectorGemm {
      * added to C), whichever tile and row of a tile computes it.
      */
     static void mult(float[] a, int M, int K, float[] panels, int N, float[] c, boolean add, float[] tile) {
-        for (int c0 = 0; c0 < N; c0 += NR) {
-            int panel = c0 * K;                                 // panel c0 / NR starts at (c0 / NR) * K * NR
-            int width = Math.min(NR, N - c0);
-            for (int m = 0; m < M; m += MR) {
-                int rows = Math.min(MR, M - m);
-                if (width == NR) {                              // straight into C
-                    if (rows <= 2) {
-                        block2(a, m, M, K, panels, panel, c, m * N + c0, N, add);
-                    } else {
-                        block(a, m, M, K, panels, panel, c, m * N + c0, N, add);
-                    }
-                    continue;
+        int P = (N + NR - 1) / NR;
+        if (PanelHelper.INSTANCE != null && P >= 2 && (long) M * K * N >= PanelHelper.MIN_WORK) {
+            PanelHelper.INSTANCE.mult(a, M, K, panels, N, c, add, tile, P);
+            return;
+        }
+        for (int p = 0; p < P; p++) {
+            panel(p, a, M, K, panels, N, c, add, tile);
+        }
+    }
+
+    /** Columns [64 p, 64 p + 64) of C = A W (or +=): panel p of W times all rows of A. */
+    static void panel(int p, float[] a, int M, int K, float[] panels, int N, float[] c, boolean add, float[] tile) {
+        int c0 = p * NR;
+        int panel = c0 * K;                                     // panel p starts at p * K * NR
+        int width = Math.min(NR, N - c0);
+        for (int m = 0; m < M; m += MR) {
+            int rows = Math.min(MR, M - m);
+            if (width == NR) {                                  // straight into C
+                if (rows <= 2) {
+                    block2(a, m, M, K, panels, panel, c, m * N + c0, N, add);
+                } else {
+                    block(a, m, M, K, panels, panel, c, m * N + c0, N, add);
                 }
-                block(a, m, M, K, panels, panel, tile, 0, NR, false);
-                for (int r = 0; r < rows; r++) {
-                    int o = (m + r) * N + c0;
-                    if (add) {
-                        VectorKernels.addInto(tile, r * NR, c, o, width);
-                    } else {
-                        System.arraycopy(tile, r * NR, c, o, width);
-                    }
+                continue;
+            }
+            block(a, m, M, K, panels, panel, tile, 0, NR, false);
+            for (int r = 0; r < rows; r++) {
+                int o = (m + r) * N + c0;
+                if (add) {
+                    VectorKernels.addInto(tile, r * NR, c, o, width);
+                } else {
+                    System.arraycopy(tile, r * NR, c, o, width);
                 }
             }
         }

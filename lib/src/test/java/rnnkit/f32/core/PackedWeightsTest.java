@@ -85,7 +85,7 @@ class PackedWeightsTest {
      * the result does not depend on the batch it came in. With the kernel only (Gemm's BLAS sums in its own order).
      */
     @ParameterizedTest(name = "A {0}x{1}, W {1}x{2}")
-    @CsvSource({"32,128,256", "8,40,64", "9,33,100", "1,5,70"})
+    @CsvSource({"32,128,256", "8,40,64", "9,33,100", "1,5,70", "50,65,130"})
     void everyEntryIsTheFusedChainInKOrderWhicheverBlockComputesIt(int M, int K, int N) {
         org.junit.jupiter.api.Assumptions.assumeTrue(PackedWeights.usesKernel(), "no AVX-512 here: Gemm runs the products");
         Rng rng = new Rng(7 * M + K + N);
