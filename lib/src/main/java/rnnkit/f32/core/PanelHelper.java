@@ -35,15 +35,12 @@ final class PanelHelper implements Runnable {
     private volatile Throwable failure;
     private final float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
     private final Thread thread;
-    // the current job, written by the caller before it publishes the job number in state
-    private float[] a;
-    private float[] panels;
-    private float[] c;
-    private int M;
-    private int K;
-    private int N;
-    private int P;
-    private boolean add;
+    /** The current product, written by the caller before it publishes the job's number in {@link #state}. */
+    private Product product;
+
+    /** One product C = A W (or +=) over W's P panels: {@link VectorGemm#panel}'s arguments. */
+    private record Product(float[] a, int M, int K, float[] panels, int N, float[] c, boolean add, int P) {
+    }
 
     /** A helper thread of its own (a daemon); the layers share {@link #INSTANCE}. */
     PanelHelper() {
@@ -67,17 +64,10 @@ final class PanelHelper implements Runnable {
 
     /** C = A W (or +=) over W's P panels, this thread and the caller's sharing them. */
     void mult(float[] a, int M, int K, float[] panels, int N, float[] c, boolean add, float[] callerTile, int P) {
-        this.a = a;
-        this.M = M;
-        this.K = K;
-        this.panels = panels;
-        this.N = N;
-        this.c = c;
-        this.add = add;
-        this.P = P;
+        product = new Product(a, M, K, panels, N, c, add, P);
         done.set(0);
         long job = (state.get() >>> 32) + 1;
-        state.set(job << 32);                                   // publishes the fields above, panels from 0
+        state.set(job << 32);                                   // publishes the product, panels from 0
         if (sleeping) {
             LockSupport.unpark(thread);
         }
@@ -94,10 +84,11 @@ final class PanelHelper implements Runnable {
 
     /** Computes unclaimed panels of the job until none is left (or a newer job began). */
     private void claim(long job, float[] tile) {
-        for (long s = state.get(); s >>> 32 == job && (int) s < P; s = state.get()) {
+        Product q = product;
+        for (long s = state.get(); s >>> 32 == job && (int) s < q.P; s = state.get()) {
             if (state.compareAndSet(s, s + 1)) {
                 try {
-                    VectorGemm.panel((int) s, a, M, K, panels, N, c, add, tile);
+                    VectorGemm.panel((int) s, q.a, q.M, q.K, q.panels, q.N, q.c, q.add, tile);
                 } catch (Throwable e) {
                     failure = e;
                 } finally {
