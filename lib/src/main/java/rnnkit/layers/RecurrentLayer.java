@@ -85,6 +85,9 @@ abstract class RecurrentLayer implements Recurrent {
      * (T&middot;B)&times;GH. One product with T&middot;B terms per entry instead of T products of B terms each.
      */
     private final DMatrixRMaj hIns = new DMatrixRMaj(1, 1);
+    /** With {@link #fusedInput}: the rows [x_t, hIn(t), 1] of every step, and [dW_x; dW_h; db] from them. */
+    private final DMatrixRMaj xhs = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj dStacked = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dAhs = new DMatrixRMaj(1, 1);
     private boolean dAhsFilled;
     /** Whether the dah of every step was the step's da, so that dProj holds them (and dAhs was not filled). */
@@ -470,19 +473,47 @@ abstract class RecurrentLayer implements Recurrent {
             dState = dStatePrev;
             dStatePrev = swap;
         }
-        if (dAhsFilled) {
-            for (int t = 0; t < T; t++) {
-                Ops.copyBlock(hIn[t], 0, 0, hIns, t * B, 0, B, H);
+        if (fusedInput) {
+            stackedWeightGradients();                           // [dW_x; dW_h; db] in one product
+        } else {
+            if (dAhsFilled) {
+                for (int t = 0; t < T; t++) {
+                    Ops.copyBlock(hIn[t], 0, 0, hIns, t * B, 0, B, H);
+                }
+                Gemm.multAddTransA(hIns, dAhs(), Wh.grad);      // dW_h += sum_t h_{t-1}^T dah_t
             }
-            Gemm.multAddTransA(hIns, dAhs(), Wh.grad);          // dW_h += sum_t h_{t-1}^T dah_t
+            endBackward();
+            Gemm.multAddTransA(xs, dProj, Wx.grad);             // dW_x += sum_t x_t^T da_t
+            Ops.addColumnSums(dProj, b.grad);                   // db += sum_t da_t
         }
-        endBackward();
-        Gemm.multAddTransA(xs, dProj, Wx.grad);                 // dW_x += sum_t x_t^T da_t
-        Ops.addColumnSums(dProj, b.grad);                       // db += sum_t da_t
         Ops.shape(dxs, T * B, D);
         Gemm.multTransB(dProj, Wx.value, dxs);                  // dx_t = da_t W_x^T
         initialGrad = new State(dState[HIDDEN].copy(), hasCell() ? dState[CELL].copy() : null);
         return Sequence.unstacked(dxs, T);
+    }
+
+    /**
+     * After the backward loop of a pass whose steps were fused ({@link #fusedInput}: the float32 twin's RNN and
+     * LSTM, whose da is all of dah): the weights' gradients as the forward product's mirror,
+     * [dW_x; dW_h; db] += sum_t [x_t, hIn(t), 1]^T da_t, one product of T&middot;B terms per entry.
+     */
+    private void stackedWeightGradients() {
+        int K = D + H + 1;
+        Ops.shape(xhs, T * B, K);
+        for (int t = 0; t < T; t++) {
+            for (int r = 0; r < B; r++) {
+                int row = (t * B + r) * K;
+                System.arraycopy(xs.data, (t * B + r) * D, xhs.data, row, D);
+                System.arraycopy(hIn[t].data, r * H, xhs.data, row + D, H);
+                xhs.data[row + D + H] = 1;
+            }
+        }
+        Ops.shape(dStacked, K, G * H);
+        Gemm.multTransA(xhs, dProj, dStacked);
+        Ops.addBlock(dStacked, 0, 0, Wx.grad, 0, 0, D, G * H);
+        Ops.addBlock(dStacked, D, 0, Wh.grad, 0, 0, H, G * H);
+        Ops.addBlock(dStacked, D + H, 0, b.grad, 0, 0, 1, G * H);
+        endBackward();
     }
 
     /** The gradient on the state after the last step: h and c from {@code dFinal} (null: zero); any other part zero. */
